@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nova.Contracts;
+using Nova.Core.Model;
+using Nova.Hosting;
+using Nova.Security;
+using Nova.Storage;
+
+namespace Nova.ControlPlane;
+
+/// <summary>Builds the control plane: the one global service for tenants, keys and the region catalog.</summary>
+public static class ControlPlaneApp
+{
+    public static async Task<WebApplication> BuildAsync(ControlPlaneOptions options, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning, CancellationToken ct = default)
+    {
+        time ??= TimeProvider.System;
+        Directory.CreateDirectory(options.DataFolder);
+        var database = new SqliteDatabase(options.DatabasePath);
+        database.Migrate(typeof(ControlPlaneApp).Assembly, "Nova.ControlPlane.Migrations.");
+        var writer = new GroupCommitWriter(database);
+        var store = new ControlStore(database, writer, time);
+
+        foreach (var region in options.Regions)
+        {
+            await store.UpsertRegionAsync(region, ct);
+        }
+
+        await BootstrapOperatorKeyAsync(store, options, ct);
+
+        var builder = NovaHost.CreateBuilder(options.Url, logLevel);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(writer);
+        var app = builder.Build();
+        app.UseNovaDefaults();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = "control-plane" }));
+        var api = app.MapGroup("/v1").AddEndpointFilter(AuthenticateAsync);
+        ControlEndpoints.Map(api);
+        app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    /// <summary>
+    /// The first start of a control plane makes an operator key and writes it, readable by
+    /// its owner only, into the data folder; the CLI finds it there.
+    /// </summary>
+    private static async Task BootstrapOperatorKeyAsync(ControlStore store, ControlPlaneOptions options, CancellationToken ct)
+    {
+        if (await store.AnyOperatorKeyAsync(ct))
+        {
+            return;
+        }
+
+        var created = await store.CreateApiKeyAsync(null, "operator", Role.Owner, new ControlStore.Audit(null, null, "api-key.bootstrap", "startup"), "operator", ct);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(options.OperatorKeyPath, fileOptions);
+        await using var text = new StreamWriter(stream);
+        await text.WriteLineAsync(created.Secret);
+    }
+
+    private static async ValueTask<object?> AuthenticateAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = Bearer.From(http.Request);
+        if (token is null)
+        {
+            return Problems.Unauthorized("Send an API key as 'Authorization: Bearer nova_key_…' (nova up writes the operator key to its data folder).");
+        }
+
+        if (!Secrets.TryParseApiKey(token, out var keyId, out var secret))
+        {
+            return Problems.Unauthorized("The API key is not in Nova's format (nova_key_…); check for a truncated or pasted-wrong key.");
+        }
+
+        var store = http.RequestServices.GetRequiredService<ControlStore>();
+        var key = await store.FindApiKeyAsync(keyId, http.RequestAborted);
+        if (key is null || !Secrets.HashEquals(key.SecretHash, Secrets.Hash(secret)))
+        {
+            return Problems.Unauthorized("The API key is unknown; create one with 'nova api-key create'.");
+        }
+
+        if (key.Revoked)
+        {
+            return Problems.Unauthorized($"The API key {keyId} was revoked; use another key.");
+        }
+
+        Roles.TryParse(key.Role, out var role);
+        http.Items[typeof(Caller)] = new Caller(keyId, key.TenantId, role);
+        return await next(context);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nova.Contracts;
+using Nova.Core;
+
+namespace Nova.Hosting;
+
+/// <summary>What every Nova web role shares: Kestrel limits, JSON, request ids, problem documents.</summary>
+public static class NovaHost
+{
+    public const string RequestIdHeader = "X-Request-Id";
+
+    public static WebApplicationBuilder CreateBuilder(string url, LogLevel minimumLevel = LogLevel.Warning)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Endpoints enforce their own, smaller limits with a problem document; this is the backstop.
+            kestrel.Limits.MaxRequestBodySize = 8 * 1024 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(minimumLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        });
+        return builder;
+    }
+
+    /// <summary>Request ids, and a problem document for anything unhandled (never a stack trace).</summary>
+    public static void UseNovaDefaults(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var id = context.Request.Headers[RequestIdHeader].ToString();
+            if (id.Length is 0 or > 64)
+            {
+                id = context.TraceIdentifier;
+            }
+
+            context.TraceIdentifier = id;
+            context.Response.Headers[RequestIdHeader] = id;
+            await next();
+        });
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var transient = error is not null && Transient.IsTransient(error);
+            var result = transient
+                ? Problems.Unavailable("The store is busy or unreachable; retry shortly.")
+                : Problems.Of(500, ProblemTypes.Internal, "Internal error", $"Nova failed to handle the request; report request id {context.TraceIdentifier}.");
+            if (transient)
+            {
+                context.Response.Headers.RetryAfter = "1";
+            }
+
+            await result.ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages(async status =>
+        {
+            var context = status.HttpContext;
+            if (context.Response.StatusCode == 404 && !context.Response.HasStarted)
+            {
+                await Problems.NotFound($"No endpoint at {context.Request.Method} {context.Request.Path}.").ExecuteAsync(context);
+            }
+            else if (context.Response.StatusCode == 405 && !context.Response.HasStarted)
+            {
+                await Problems.Of(405, ProblemTypes.NotFound, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}.").ExecuteAsync(context);
+            }
+        });
+    }
+
+    public static string RequestId(this HttpContext context) => context.TraceIdentifier;
+}
+
+/// <summary>Tells transient store failures (worth a retry) from permanent ones.</summary>
+public static class Transient
+{
+    public static bool IsTransient(Exception error) => error switch
+    {
+        StoreUnavailableException => true,
+        TimeoutException => true,
+        IOException => true,
+        _ when error.GetType().Name == "SqliteException" && error.Message.Contains("locked", StringComparison.OrdinalIgnoreCase) => true,
+        _ when error.GetType().Name == "SqliteException" && error.Message.Contains("busy", StringComparison.OrdinalIgnoreCase) => true,
+        _ when error.InnerException is { } inner => IsTransient(inner),
+        _ => false,
+    };
+}

@@ -1,0 +1,85 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Nova.Storage;
+
+/// <summary>
+/// One SQLite database file in WAL mode. Readers open pooled connections; all writes go
+/// through one <see cref="GroupCommitWriter"/> so commits are batched and never contend.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 5,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // FULL: a commit is on disk before Nova answers 2xx (durability invariant). Batched
+        // commits keep the cost of the fsync off each single alert.
+        connection.Execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+        return connection;
+    }
+
+    /// <summary>Switches to WAL and applies the embedded migrations named <c>{prefix}NNNN_name.sql</c>.</summary>
+    public void Migrate(Assembly assembly, string prefix)
+    {
+        using var connection = Open();
+        connection.Execute("PRAGMA journal_mode=WAL;");
+        Migrator.Apply(connection, assembly, prefix);
+    }
+}
+
+/// <summary>Versioned SQL scripts embedded in an assembly, applied in order, each once.</summary>
+public static class Migrator
+{
+    public static IReadOnlyList<string> Apply(SqliteConnection connection, Assembly assembly, string prefix)
+    {
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
+        var scripts = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => (Name: n, Version: long.Parse(n[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(s => s.Version)
+            .ToList();
+        var done = new List<string>();
+        foreach (var (name, version) in scripts)
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var sql = reader.ReadToEnd();
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(sql, transaction: transaction);
+            connection.Execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
+                new { version, name = name[prefix.Length..], at = DateTimeOffset.UtcNow.ToString("O") },
+                transaction);
+            transaction.Commit();
+            done.Add(name);
+        }
+
+        return done;
+    }
+}
