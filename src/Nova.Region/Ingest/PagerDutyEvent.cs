@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Nova.Core.Model;
+using Nova.Core.Text;
+
+namespace Nova.Region.Ingest;
+
+/// <summary>A PagerDuty Events API v2 event, checked the way PagerDuty checks it.</summary>
+public sealed record PagerDutyEvent(
+    string RoutingKey,
+    string Action,
+    string? DedupKey,
+    string? Summary,
+    string? Source,
+    string? Severity,
+    DateTimeOffset? Timestamp,
+    IReadOnlyDictionary<string, string> Details)
+{
+    public const long BodyLimit = 512 * 1024;
+    public const int MaxSummary = 1024;
+    public const int MaxDedupKey = 255;
+    public const int MaxField = 1024;
+
+    public static readonly string[] Actions = ["trigger", "acknowledge", "resolve"];
+    private static readonly string[] PagerDutySeverities = ["critical", "error", "warning", "info"];
+
+    /// <summary>The event, or PagerDuty-style messages naming every problem at once.</summary>
+    public static (PagerDutyEvent? Event, IReadOnlyList<string> Errors) Parse(JsonElement root)
+    {
+        var errors = new List<string>();
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ["Event object must be a JSON object"]);
+        }
+
+        var routingKey = Text(root, "routing_key");
+        if (routingKey is null)
+        {
+            errors.Add("'routing_key' is missing or blank");
+        }
+        else if (routingKey.Length != 32)
+        {
+            errors.Add("Length of 'routing_key' is incorrect (should be 32 characters)");
+        }
+
+        var action = Text(root, "event_action");
+        if (action is null)
+        {
+            errors.Add("'event_action' is missing or blank");
+        }
+        else if (!Actions.Contains(action))
+        {
+            errors.Add("'event_action' is invalid (must be one of: trigger, acknowledge, resolve)");
+        }
+
+        var dedupKey = Text(root, "dedup_key");
+        if (dedupKey is not null && UnicodeText.ScalarCount(dedupKey) > MaxDedupKey)
+        {
+            errors.Add($"'dedup_key' is too long (must be at most {MaxDedupKey} characters)");
+        }
+        else if (dedupKey is null && action is "acknowledge" or "resolve")
+        {
+            errors.Add($"'dedup_key' is missing or blank (required for {action})");
+        }
+
+        string? summary = null, source = null, severity = null;
+        DateTimeOffset? timestamp = null;
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (action == "trigger")
+        {
+            if (!root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("'payload' is missing or not an object");
+            }
+            else
+            {
+                summary = Text(payload, "summary");
+                if (summary is null)
+                {
+                    errors.Add("'payload.summary' is missing or blank");
+                }
+                else if (UnicodeText.ScalarCount(summary) > MaxSummary)
+                {
+                    errors.Add($"'payload.summary' is too long (must be at most {MaxSummary} characters)");
+                }
+
+                source = Text(payload, "source");
+                if (source is null)
+                {
+                    errors.Add("'payload.source' is missing or blank");
+                }
+                else if (UnicodeText.ScalarCount(source) > MaxField)
+                {
+                    errors.Add($"'payload.source' is too long (must be at most {MaxField} characters)");
+                }
+
+                severity = Text(payload, "severity");
+                if (severity is null)
+                {
+                    errors.Add("'payload.severity' is missing or blank");
+                }
+                else if (!PagerDutySeverities.Contains(severity))
+                {
+                    errors.Add("'payload.severity' is invalid (must be one of: critical, error, warning, info)");
+                }
+
+                if (Text(payload, "timestamp") is { } ts)
+                {
+                    if (WireTime.TryParse(ts, out var parsed))
+                    {
+                        timestamp = parsed;
+                    }
+                    else
+                    {
+                        errors.Add("'payload.timestamp' is not a valid ISO 8601 timestamp");
+                    }
+                }
+
+                foreach (var name in (string[])["component", "group", "class"])
+                {
+                    if (Text(payload, name) is { } value)
+                    {
+                        if (UnicodeText.ScalarCount(value) > MaxField)
+                        {
+                            errors.Add($"'payload.{name}' is too long (must be at most {MaxField} characters)");
+                        }
+                        else
+                        {
+                            details[name] = value;
+                        }
+                    }
+                }
+
+                if (source is not null)
+                {
+                    details["source"] = source;
+                }
+
+                if (payload.TryGetProperty("custom_details", out var custom) && custom.ValueKind != JsonValueKind.Null)
+                {
+                    details["custom_details"] = custom.GetRawText();
+                }
+            }
+
+            foreach (var name in (string[])["client", "client_url"])
+            {
+                if (Text(root, name) is { } value && UnicodeText.ScalarCount(value) <= MaxField)
+                {
+                    details[name] = value;
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new PagerDutyEvent(routingKey!, action!, dedupKey, summary, source, severity is null ? null : Severities.FromLabel(severity), timestamp, details), errors);
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text)
+            ? text
+            : null;
+}
