@@ -61,7 +61,8 @@ public sealed record AuditRecordView(
     string Outcome);
 
 /// <summary>A page of the control plane's change feed, read by regions.</summary>
-public sealed record ChangePage(long Revision, IReadOnlyList<ChangeView> Changes, bool More);
+/// <summary><c>Head</c> is the newest revision of the feed, so a region can report its lag.</summary>
+public sealed record ChangePage(long Revision, long Head, IReadOnlyList<ChangeView> Changes, bool More);
 
 /// <summary>
 /// One change: the whole new state of one configuration entity (so applying is an upsert
@@ -88,3 +89,5 @@ public sealed record IntegrationDoc(string Id, string ServiceId, string KeyHash,
 public sealed record ApiKeyDoc(string Id, string? TenantId, string Role, string SecretHash, bool Revoked);
 
 public sealed record RegionDoc(string Name, string Url, string Lifecycle);
+
+public sealed record WhoAmI(string KeyId, string? TenantId, string Role, bool Operator);

@@ -3,6 +3,7 @@ namespace Nova.Contracts;
 public sealed record RegionStatus(
     string Region,
     long AppliedRevision,
+    long ControlRevision,
     DateTimeOffset? LastSyncAt,
     bool ControlPlaneReachable,
     string? LastSyncError,

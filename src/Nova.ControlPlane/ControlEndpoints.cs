@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Routing;
 using Nova.Contracts;
 using Nova.Core.Model;
@@ -14,6 +16,7 @@ internal static partial class ControlEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
+        api.MapGet("/whoami", (HttpContext http) => Caller.Of(http) is var c ? TypedResults.Ok(new WhoAmI(c.KeyId, c.TenantId, c.Role.Name(), c.IsOperator)) : null);
         api.MapGet("/regions", async (ControlStore store, CancellationToken ct) => TypedResults.Ok(await store.RegionsAsync(ct)));
         api.MapGet("/changes", ChangesAsync);
         api.MapPost("/tenants", CreateTenantAsync);

@@ -88,7 +88,7 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
         var more = rows.Count > limit;
         var page = rows.Take(limit).Select(r => new ChangeView(r.revision, r.kind, r.entity_id, JsonDocument.Parse(r.doc).RootElement.Clone())).ToList();
         var head = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(revision) FROM changes", cancellationToken: ct)) ?? 0;
-        return new ChangePage(page.Count > 0 ? page[^1].Revision : Math.Min(Math.Max(after, 0), head), page, more);
+        return new ChangePage(page.Count > 0 ? page[^1].Revision : Math.Min(Math.Max(after, 0), head), head, page, more);
     }
 
     public async Task<IReadOnlyList<AuditRecordView>> AuditAsync(string? tenantId, long after, int limit, CancellationToken ct)

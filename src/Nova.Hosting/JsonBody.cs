@@ -58,11 +58,8 @@ public static class JsonBody
 
     public static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Problem)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken ct)
     {
-        if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
-        {
-            return (default, Problems.UnsupportedMediaType(type));
-        }
-
+        // The content type is not checked: senders (and curl users) often leave it out or get
+        // it wrong; the body either parses as JSON or gets a clear malformed-json problem.
         if (request.ContentLength > limit)
         {
             return (default, Problems.PayloadTooLarge(limit));

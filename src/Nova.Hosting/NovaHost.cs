@@ -31,6 +31,11 @@ public static class NovaHost
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Start-up failures reach the caller as exceptions and are reported there in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        // The process that hosts a role owns Ctrl-C and SIGTERM (nova up runs several hosts in
+        // one process); a host must not swallow the signal for itself.
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -99,4 +104,12 @@ public static class Transient
         _ when error.InnerException is { } inner => IsTransient(inner),
         _ => false,
     };
+}
+
+/// <summary>A host lifetime that leaves signals to the process that started the host.</summary>
+internal sealed class CallerOwnedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

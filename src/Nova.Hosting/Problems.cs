@@ -33,9 +33,6 @@ public static class Problems
         Of(413, ProblemTypes.PayloadTooLarge, "Payload too large", $"The body is larger than the limit of {limit} bytes; send fewer alerts per request.",
             new Dictionary<string, object?> { ["limit"] = limit });
 
-    public static IResult UnsupportedMediaType(string? contentType) =>
-        Of(415, ProblemTypes.UnsupportedMediaType, "Unsupported media type", $"Send the body as application/json, not '{contentType}'.");
-
     public static IResult Unauthorized(string detail) =>
         Of(401, ProblemTypes.Unauthorized, "Unauthorized", detail);
 

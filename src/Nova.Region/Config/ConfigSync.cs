@@ -19,6 +19,9 @@ public sealed partial class ConfigSync(RegionOptions options, ConfigCache cache,
 
     public bool Reachable { get; private set; }
 
+    /// <summary>The newest revision the control plane reported: applied minus this is the lag.</summary>
+    public long ControlRevision { get; private set; }
+
     public string? LastError { get; private set; }
 
     /// <summary>Pulls until the feed has no more; public so tests and start-up can sync at once.</summary>
@@ -37,6 +40,7 @@ public sealed partial class ConfigSync(RegionOptions options, ConfigCache cache,
             var page = await response.Content.ReadFromJsonAsync<ChangePage>(ConfigCache.Json, ct)
                 ?? throw new HttpRequestException("the change feed answered an empty body");
             await cache.ApplyAsync(page, ct);
+            ControlRevision = page.Head;
             Reachable = true;
             LastError = null;
             LastSyncAt = time.GetUtcNow();

@@ -147,18 +147,24 @@ internal sealed class IncidentWriter(
 }
 
 /// <summary>Alert identity rows as found by a lookup.</summary>
-internal readonly record struct AlertRow(string IncidentId, string AlertKey, string Episode, string Status);
+internal sealed record AlertRow
+{
+    public string IncidentId { get; init; } = "";
+    public string AlertKey { get; init; } = "";
+    public string Episode { get; init; } = "";
+    public string Status { get; init; } = "";
+}
 
 internal static class AlertRows
 {
     public static AlertRow? FindOpen(IncidentWriter w, string alertIndex) =>
-        w.Connection.QueryFirstOrDefault<AlertRow?>(
+        w.Connection.QueryFirstOrDefault<AlertRow>(
             "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status FROM alerts " +
             "WHERE service_id = @serviceId AND alert_index = @alertIndex AND status = 'firing'",
             new { serviceId = w.ServiceId, alertIndex }, w.Transaction);
 
     public static AlertRow? FindEpisode(IncidentWriter w, string alertIndex, string episode) =>
-        w.Connection.QueryFirstOrDefault<AlertRow?>(
+        w.Connection.QueryFirstOrDefault<AlertRow>(
             "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status FROM alerts " +
             "WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
             new { serviceId = w.ServiceId, alertIndex, episode }, w.Transaction);

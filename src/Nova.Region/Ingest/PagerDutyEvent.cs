@@ -65,9 +65,12 @@ public sealed record PagerDutyEvent(
         string? summary = null, source = null, severity = null;
         DateTimeOffset? timestamp = null;
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (action == "trigger")
+        // A trigger needs a payload; an event whose action is invalid but carries a payload
+        // gets that payload checked too, so the sender learns every problem at once.
+        var hasPayload = root.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object;
+        if (action == "trigger" || (hasPayload && !Actions.Contains(action)))
         {
-            if (!root.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
+            if (!hasPayload)
             {
                 errors.Add("'payload' is missing or not an object");
             }

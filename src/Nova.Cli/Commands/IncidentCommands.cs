@@ -1,0 +1,219 @@
+using System.CommandLine;
+using Nova.Cli.Client;
+using Nova.Contracts;
+using Spectre.Console;
+
+namespace Nova.Cli.Commands;
+
+internal static class IncidentCommands
+{
+    public static Command Create()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (needed with an operator key)." };
+        var status = new Option<string?>("--status") { Description = "triggered, acknowledged or resolved." };
+        var service = new Option<string?>("--service") { Description = "Only this service's incidents (asks its home region only)." };
+        var since = new Option<string?>("--since") { Description = "Only incidents opened at or after this RFC 3339 time." };
+        var limit = new Option<int>("--limit") { Description = "At most this many per region (1-500).", DefaultValueFactory = _ => 50 };
+        var list = new Command("list", "List incidents from every region the tenant's data lives in, newest first.") { tenant, status, service, since, limit };
+        list.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            using var client = Cli.Client(parse);
+            var t = await TenantAsync(client, parse.GetValue(tenant), ct);
+            var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
+            var regions = t.AllowedRegions;
+            if (parse.GetValue(service) is { } s)
+            {
+                var svc = await client.GetAsync<ServiceView>(client.Control($"/v1/tenants/{t.Slug}/services/{Uri.EscapeDataString(s)}"), ct);
+                regions = [svc.HomeRegion];
+            }
+
+            var query = $"?tenant={t.Slug}&limit={parse.GetValue(limit)}"
+                + (parse.GetValue(status) is { } st ? "&status=" + Uri.EscapeDataString(st) : "")
+                + (parse.GetValue(service) is { } sv ? "&service=" + Uri.EscapeDataString(sv) : "")
+                + (parse.GetValue(since) is { } si ? "&since=" + Uri.EscapeDataString(si) : "");
+            var pages = await Task.WhenAll(regions.Select(async region =>
+            {
+                var url = catalog.FirstOrDefault(r => r.Name == region)?.Url;
+                if (url is null)
+                {
+                    return (region, page: (IncidentPage?)null, error: "not in the region catalog");
+                }
+
+                try
+                {
+                    return (region, page: await client.GetAsync<IncidentPage>(url + "/v1/incidents" + query, ct), error: (string?)null);
+                }
+                catch (CliError e)
+                {
+                    return (region, page: null, error: e.Message);
+                }
+            }));
+            var failed = pages.Where(p => p.page is null).ToList();
+            if (failed.Count == pages.Length && failed.Count > 0)
+            {
+                throw new CliError(string.Join("; ", failed.Select(f => $"{f.region}: {f.error}")));
+            }
+
+            foreach (var f in failed)
+            {
+                Console.Error.WriteLine($"warning: partial result: {f.region} did not answer ({f.error})");
+            }
+
+            var items = pages.Where(p => p.page is not null).SelectMany(p => p.page!.Items).OrderByDescending(i => i.CreatedAt).ToList();
+            if (Cli.WantsJson(parse))
+            {
+                Cli.PrintJson(new { items, partial = failed.Select(f => f.region).ToList() });
+                return;
+            }
+
+            if (items.Count == 0)
+            {
+                Console.WriteLine($"No incidents for {t.Slug} in {string.Join(", ", regions)}.");
+                return;
+            }
+
+            var table = Cli.Table("ID", "REGION", "SERVICE", "STATUS", "SEVERITY", "ALERTS", "VER", "OPENED", "TITLE");
+            foreach (var i in items)
+            {
+                table.AddRow(i.Id, i.Region, Cli.Esc(i.Service), i.Status, i.Severity, $"{i.OpenAlerts}/{i.AlertCount}", i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    i.CreatedAt.ToString("u"), Cli.Esc(Nova.Core.Text.UnicodeText.Truncate(i.Title, 60)));
+            }
+
+            AnsiConsole.Write(table);
+        }));
+
+        return new Command("incident", "Incidents: list, show, acknowledge, resolve, add notes.")
+        {
+            list,
+            Show(),
+            Action("ack", "acknowledge", "Acknowledge an incident: you are on it."),
+            Action("resolve", "resolve", "Resolve an incident."),
+            Note(),
+        };
+    }
+
+    private static Command Show()
+    {
+        var id = new Argument<string>("id") { Description = "Incident id." };
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (narrows the search)." };
+        var show = new Command("show", "Show an incident with its alerts and timeline.") { id, tenant };
+        show.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            using var client = Cli.Client(parse);
+            var (region, url, detail) = await FindAsync(client, parse.GetValue(id)!, parse.GetValue(tenant), ct);
+            if (Cli.WantsJson(parse))
+            {
+                Cli.PrintJson(detail);
+                return;
+            }
+
+            var i = detail.Incident;
+            Console.WriteLine($"{i.Id}  {i.Status}  {i.Severity}  version {i.Version}");
+            Console.WriteLine($"  {i.Title}");
+            Console.WriteLine($"  service {i.Service} in {region} ({url}); alerts {i.OpenAlerts} open of {i.AlertCount}; from {i.Source}");
+            foreach (var a in detail.Alerts)
+            {
+                Console.WriteLine($"  alert {a.Key} {a.Status} {a.Severity}: {a.Summary}");
+            }
+
+            Console.WriteLine("  timeline:");
+            foreach (var e in detail.Timeline)
+            {
+                Console.WriteLine($"    {e.At:u}  {e.Text}{(e.Actor is null ? "" : $"  [{e.Actor}]")}");
+            }
+        }));
+        return show;
+    }
+
+    private static Command Action(string verb, string action, string description)
+    {
+        var id = new Argument<string>("id") { Description = "Incident id." };
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (narrows the search)." };
+        var version = new Option<int?>("--if-version") { Description = "Only if the incident is still at this version (as shown by list/show)." };
+        var command = new Command(verb, description) { id, tenant, version };
+        command.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            using var client = Cli.Client(parse);
+            var (region, url, detail) = await FindAsync(client, parse.GetValue(id)!, parse.GetValue(tenant), ct);
+            var result = await client.PostAsync<ActionAnswer>($"{url}/v1/incidents/{detail.Incident.Id}/{action}?tenant={detail.Incident.TenantId}", null, ct,
+                parse.GetValue(version)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Print(parse, result, region);
+        }));
+        return command;
+    }
+
+    private static Command Note()
+    {
+        var id = new Argument<string>("id") { Description = "Incident id." };
+        var text = new Argument<string>("text") { Description = "The note." };
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (narrows the search)." };
+        var version = new Option<int?>("--if-version") { Description = "Only if the incident is still at this version." };
+        var command = new Command("note", "Add a note to an incident's timeline.") { id, text, tenant, version };
+        command.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            using var client = Cli.Client(parse);
+            var (region, url, detail) = await FindAsync(client, parse.GetValue(id)!, parse.GetValue(tenant), ct);
+            var result = await client.PostAsync<ActionAnswer>($"{url}/v1/incidents/{detail.Incident.Id}/notes?tenant={detail.Incident.TenantId}",
+                new NoteRequest(parse.GetValue(text)), ct, parse.GetValue(version)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Print(parse, result, region);
+        }));
+        return command;
+    }
+
+    private static void Print(System.CommandLine.ParseResult parse, ActionAnswer result, string region)
+    {
+        if (Cli.WantsJson(parse))
+        {
+            Cli.PrintJson(result);
+            return;
+        }
+
+        Console.WriteLine(result.Changed
+            ? $"{result.Id} is {result.Status} (version {result.Version}, {region})."
+            : $"{result.Id} was already {result.Status}; nothing changed (version {result.Version}).");
+    }
+
+    private sealed record ActionAnswer(string Id, string Status, int Version, bool Changed);
+
+    private static async Task<TenantView> TenantAsync(NovaClient client, string? slug, CancellationToken ct)
+    {
+        if (slug is not null)
+        {
+            return await client.GetAsync<TenantView>(client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}"), ct);
+        }
+
+        var visible = await client.GetAsync<List<TenantView>>(client.Control("/v1/tenants"), ct);
+        return visible.Count == 1 ? visible[0] : throw new CliError("Name the tenant with --tenant SLUG.");
+    }
+
+    /// <summary>Incident ids are unique across regions: ask each candidate region until one has it.</summary>
+    private static async Task<(string Region, string Url, IncidentDetail Detail)> FindAsync(NovaClient client, string id, string? tenant, CancellationToken ct)
+    {
+        var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
+        var candidates = catalog;
+        string query = "";
+        var me = await client.GetAsync<WhoAmI>(client.Control("/v1/whoami"), ct);
+        if (tenant is not null || !me.Operator)
+        {
+            var t = await TenantAsync(client, tenant ?? me.TenantId, ct);
+            candidates = catalog.Where(r => t.AllowedRegions.Contains(r.Name)).ToList();
+            query = "?tenant=" + t.Slug;
+        }
+
+        var errors = new List<string>();
+        foreach (var region in candidates)
+        {
+            try
+            {
+                var detail = await client.GetAsync<IncidentDetail>($"{region.Url}/v1/incidents/{Uri.EscapeDataString(id)}{query}", ct);
+                return (region.Name, region.Url, detail);
+            }
+            catch (CliError e)
+            {
+                errors.Add($"{region.Name}: {e.Message}");
+            }
+        }
+
+        throw new CliError($"No incident {id} found ({string.Join("; ", errors)}).");
+    }
+}

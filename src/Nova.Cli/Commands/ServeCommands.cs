@@ -1,0 +1,172 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Nova.Cli.Client;
+using Nova.Cli.Hosting;
+using Nova.ControlPlane;
+using Nova.Contracts;
+using Nova.Region;
+
+namespace Nova.Cli.Commands;
+
+/// <summary>Commands that run Nova's services: the whole local topology, or one role alone.</summary>
+internal static class ServeCommands
+{
+    public static Command Up()
+    {
+        var regions = new Option<string>("--regions") { Description = "Comma-separated region names.", DefaultValueFactory = _ => string.Join(",", LocalTopology.DefaultRegions) };
+        var basePort = new Option<int>("--base-port") { Description = "Control plane port; region i listens on base-port + 1 + i.", DefaultValueFactory = _ => 7400 };
+        var verbose = new Option<bool>("--verbose") { Description = "Log requests and background work." };
+        var command = new Command("up", "Run the control plane and every region on loopback, with SQLite under the data folder. Ctrl-C stops all of them.")
+        {
+            regions, basePort, verbose,
+        };
+        command.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            var names = parse.GetValue(regions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var port = parse.GetValue(basePort);
+            var errors = new List<string>();
+            if (names.Length == 0)
+            {
+                errors.Add("--regions needs at least one region name");
+            }
+
+            errors.AddRange(names.Where(n => !Nova.Core.Model.Slugs.IsValid(n)).Select(n => $"region name '{n}' must be lowercase letters, digits and hyphens"));
+            if (names.Distinct().Count() != names.Length)
+            {
+                errors.Add("--regions lists a region twice");
+            }
+
+            if (port is < 1024 or > 65000 - 16)
+            {
+                errors.Add("--base-port must be between 1024 and 64984");
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CliError(string.Join("; ", errors));
+            }
+
+            var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            LocalTopology topology;
+            try
+            {
+                topology = await LocalTopology.StartAsync(data, names, port, logLevel: parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning,
+                    progress: line => Console.Error.WriteLine("  " + line), ct: ct);
+            }
+            catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliError($"A port from {port} to {port + names.Length} is in use (another 'nova up'?). Stop it or pass --base-port.");
+            }
+
+            await using (topology)
+            {
+                await File.WriteAllTextAsync(Connection.PointerFile, data, ct);
+                Console.WriteLine($"Nova is up ({started.Elapsed.TotalSeconds:0.0} s).");
+                Console.WriteLine($"  control plane  {topology.Info.ControlUrl}");
+                foreach (var (name, url) in topology.Info.Regions)
+                {
+                    Console.WriteLine($"  {name,-14} {url}");
+                }
+
+                Console.WriteLine($"  data folder    {data}");
+                Console.WriteLine($"  operator key   {topology.Info.OperatorKeyFile}");
+                Console.WriteLine("Next: nova tenant create acme --plan business --allowed-regions " + string.Join(",", names.Take(2)) + ". Ctrl-C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.Error.WriteLine("stopping…");
+                }
+            }
+
+            Console.Error.WriteLine("stopped; data kept in " + data);
+        }));
+        return command;
+    }
+
+    public static Command Control()
+    {
+        var url = new Option<string>("--url") { Description = "Listen URL.", DefaultValueFactory = _ => "http://127.0.0.1:7400" };
+        var region = new Option<string[]>("--region")
+        {
+            Description = "A catalog entry NAME=URL; repeat for each region (kept across restarts).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var serve = new Command("serve", "Run the control plane alone.") { url, region };
+        serve.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            var catalog = new List<RegionDoc>();
+            foreach (var entry in parse.GetValue(region) ?? [])
+            {
+                var split = entry.Split('=', 2);
+                if (split.Length != 2 || !Uri.TryCreate(split[1], UriKind.Absolute, out _))
+                {
+                    throw new CliError($"--region '{entry}' must look like eu-west-1=http://127.0.0.1:7401");
+                }
+
+                catalog.Add(new RegionDoc(split[0], split[1].TrimEnd('/'), "ga"));
+            }
+
+            var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
+            var options = new ControlPlaneOptions { DataFolder = Path.Combine(data, "control"), Url = parse.GetValue(url)!, Regions = catalog };
+            await using var app = await ControlPlaneApp.BuildAsync(options, logLevel: LogLevel.Information, ct: ct);
+            await app.StartAsync(ct);
+            Console.WriteLine($"control plane on {options.Url}; operator key in {options.OperatorKeyPath}");
+            await WaitAsync(ct);
+            await app.StopAsync(CancellationToken.None);
+        }));
+        return new Command("control", "The global control plane.") { serve };
+    }
+
+    public static Command Region()
+    {
+        var name = new Option<string>("--region") { Description = "The region's name, e.g. eu-west-1.", Required = true };
+        var url = new Option<string?>("--url") { Description = "Listen URL (default: the region's URL in the control plane's catalog is not consulted; give it)." };
+        var controlUrl = new Option<string>("--control-url") { Description = "The control plane to follow.", DefaultValueFactory = _ => "http://127.0.0.1:7400" };
+        var controlKey = new Option<string?>("--control-key") { Description = "Operator key for the change feed (default: $NOVA_API_KEY, else the data folder's control/operator.key)." };
+        var serve = new Command("serve", "Run one region's data plane alone.") { name, url, controlUrl, controlKey };
+        serve.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
+            var key = parse.GetValue(controlKey) ?? Environment.GetEnvironmentVariable("NOVA_API_KEY");
+            var keyFile = Path.Combine(data, "control", "operator.key");
+            if (string.IsNullOrEmpty(key))
+            {
+                key = File.Exists(keyFile)
+                    ? (await File.ReadAllTextAsync(keyFile, ct)).Trim()
+                    : throw new CliError($"No operator key: pass --control-key or set NOVA_API_KEY (none in {keyFile}).");
+            }
+
+            var regionName = parse.GetValue(name)!;
+            var listen = parse.GetValue(url) ?? throw new CliError("--url is required, e.g. --url http://127.0.0.1:7401");
+            var options = new RegionOptions
+            {
+                Name = regionName,
+                Url = listen,
+                DataFolder = Path.Combine(data, "regions", regionName),
+                ControlUrl = parse.GetValue(controlUrl)!,
+                ControlApiKey = key,
+            };
+            await using var app = RegionApp.Build(options, logLevel: LogLevel.Information);
+            await app.StartAsync(ct);
+            Console.WriteLine($"region {regionName} on {listen}; following {options.ControlUrl}; data in {options.DataFolder}");
+            await WaitAsync(ct);
+            await app.StopAsync(CancellationToken.None);
+        }));
+        return new Command("region", "A region's data plane.") { serve };
+    }
+
+    private static async Task WaitAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

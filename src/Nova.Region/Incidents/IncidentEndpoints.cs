@@ -1,0 +1,254 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nova.Contracts;
+using Nova.Core.Model;
+using Nova.Core.Text;
+using Nova.Hosting;
+using Nova.Region.Audit;
+using Nova.Region.Config;
+using Nova.Security;
+
+namespace Nova.Region.Incidents;
+
+/// <summary>Who calls the region's API: a key from the cached configuration.</summary>
+internal sealed record RegionCaller(string KeyId, string? TenantId, Role Role)
+{
+    public bool IsOperator => TenantId is null && Role == Role.Owner;
+}
+
+internal static class IncidentEndpoints
+{
+    private const long NoteBodyLimit = 64 * 1024;
+    private const int MaxNote = 10_000;
+
+    public static void MapIncidents(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/incidents", ListAsync);
+        routes.MapGet("/v1/incidents/{id}", GetAsync);
+        routes.MapPost("/v1/incidents/{id}/acknowledge", (HttpContext http, string id, RegionOptions o, ConfigCache c, IncidentStore s, CancellationToken ct) => ActAsync(http, id, "acknowledge", o, c, s, ct));
+        routes.MapPost("/v1/incidents/{id}/resolve", (HttpContext http, string id, RegionOptions o, ConfigCache c, IncidentStore s, CancellationToken ct) => ActAsync(http, id, "resolve", o, c, s, ct));
+        routes.MapPost("/v1/incidents/{id}/notes", (HttpContext http, string id, RegionOptions o, ConfigCache c, IncidentStore s, CancellationToken ct) => ActAsync(http, id, "note", o, c, s, ct));
+        routes.MapGet("/v1/audit", AuditAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, RegionOptions options, ConfigCache config, IncidentStore store,
+        string? tenant, string? status, string? service, string? since, int? limit, string? cursor, CancellationToken ct)
+    {
+        var snapshot = config.Current;
+        var (caller, tenantDoc, refusal) = Authorize(http, snapshot, options, tenant, r => r.CanRead());
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var errors = new List<FieldError>();
+        if (status is not null && !IncidentStatuses.Names.Contains(status))
+        {
+            errors.Add(new("status", $"Must be one of: {string.Join(", ", IncidentStatuses.Names)}."));
+        }
+
+        DateTimeOffset? sinceAt = null;
+        if (since is not null)
+        {
+            if (WireTime.TryParse(since, out var parsed))
+            {
+                sinceAt = parsed;
+            }
+            else
+            {
+                errors.Add(new("since", "Must be an RFC 3339 time, e.g. 2026-12-03T10:00:00Z."));
+            }
+        }
+
+        if (limit is < 1 or > 500)
+        {
+            errors.Add(new("limit", "Must be between 1 and 500."));
+        }
+
+        if (cursor is not null && (cursor.Length > 100 || !cursor.Contains('|', StringComparison.Ordinal)))
+        {
+            errors.Add(new("cursor", "Not a cursor from a previous page's nextCursor."));
+        }
+
+        ServiceDoc? serviceDoc = null;
+        if (service is not null)
+        {
+            serviceDoc = snapshot.ServiceBySlugOrId(tenantDoc!.Id, service);
+            if (serviceDoc is null)
+            {
+                errors.Add(new("service", $"{tenantDoc.Slug} has no service '{service}'."));
+            }
+            else if (serviceDoc.HomeRegion != options.Name)
+            {
+                var url = snapshot.UrlOf(serviceDoc.HomeRegion);
+                return Problems.WrongRegion(serviceDoc.HomeRegion, url, $"{tenantDoc.Slug}/{serviceDoc.Slug} lives in {serviceDoc.HomeRegion}; ask {url ?? serviceDoc.HomeRegion} for its incidents.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var page = await store.ListAsync(tenantDoc!.Id, new IncidentStore.ListFilter(status, serviceDoc?.Id, sinceAt, limit ?? 50, cursor), id => SlugOf(snapshot, id), ct);
+        _ = caller;
+        return TypedResults.Ok(page);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, RegionOptions options, ConfigCache config, IncidentStore store, string? tenant, CancellationToken ct)
+    {
+        var snapshot = config.Current;
+        var (_, tenantDoc, refusal) = Authorize(http, snapshot, options, tenant, r => r.CanRead(), tenantOptionalForOperator: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var detail = await store.GetAsync(tenantDoc?.Id, id, s => SlugOf(snapshot, s), ct);
+        if (detail is null)
+        {
+            return Problems.NotFound($"No incident {id} in {options.Name}; list incidents with 'nova incident list'.");
+        }
+
+        http.Response.Headers.ETag = $"\"{detail.Incident.Version}\"";
+        return TypedResults.Ok(detail);
+    }
+
+    private static async Task<IResult> ActAsync(HttpContext http, string id, string action, RegionOptions options, ConfigCache config, IncidentStore store, CancellationToken ct)
+    {
+        var snapshot = config.Current;
+        var tenant = http.Request.Query["tenant"].ToString() is { Length: > 0 } t ? t : null;
+        var (caller, tenantDoc, refusal) = Authorize(http, snapshot, options, tenant, r => r.CanRespond(), tenantOptionalForOperator: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        int? ifMatch = null;
+        var header = http.Request.Headers.IfMatch.ToString();
+        if (header.Length > 0)
+        {
+            var text = header.Trim();
+            if (text.StartsWith("W/", StringComparison.Ordinal))
+            {
+                text = text[2..];
+            }
+
+            if (!int.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return Problems.Validation([new FieldError("If-Match", "Send the incident version you saw, e.g. If-Match: \"3\" (the ETag of GET /v1/incidents/{id}).")]);
+            }
+
+            ifMatch = version;
+        }
+
+        string? note = null;
+        if (action == "note")
+        {
+            var (request, problem) = await JsonBody.ReadAsync<NoteRequest>(http.Request, NoteBodyLimit, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (string.IsNullOrWhiteSpace(request!.Text) || UnicodeText.ScalarCount(request.Text) > MaxNote)
+            {
+                return Problems.Validation([new FieldError("text", $"Write a note of 1 to {MaxNote} characters.")]);
+            }
+
+            note = request.Text;
+        }
+
+        var result = await store.ActAsync(tenantDoc?.Id, serviceId => snapshot.Services.GetValueOrDefault(serviceId), id, action, note, ifMatch,
+            new IncidentStore.Context(caller!.KeyId, http.RequestId()), ct);
+        http.Response.Headers.ETag = $"\"{result.Version}\"";
+        return result.Outcome switch
+        {
+            IncidentStore.ActionOutcome.NotFound => Problems.NotFound($"No incident {id} in {options.Name}."),
+            IncidentStore.ActionOutcome.VersionMismatch => Problems.VersionMismatch(ifMatch!.Value, result.Version),
+            IncidentStore.ActionOutcome.Conflict => Problems.Conflict(result.Detail!, new Dictionary<string, object?> { ["status"] = result.Status, ["currentVersion"] = result.Version }),
+            _ => TypedResults.Ok(new { id, status = result.Status, version = result.Version, changed = result.Outcome == IncidentStore.ActionOutcome.Done }),
+        };
+    }
+
+    private static async Task<IResult> AuditAsync(HttpContext http, RegionOptions options, ConfigCache config, AuditLog audit, string? tenant, long? after, int? limit, CancellationToken ct)
+    {
+        var (caller, tenantDoc, refusal) = Authorize(http, config.Current, options, tenant, r => r.CanAudit(), tenantOptionalForOperator: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        return TypedResults.Ok(await audit.ReadAsync(caller!.IsOperator ? tenantDoc?.Id : caller.TenantId, after ?? 0, Math.Clamp(limit ?? 100, 1, 1000), ct));
+    }
+
+    private static string SlugOf(ConfigSnapshot snapshot, string serviceId) =>
+        snapshot.Services.TryGetValue(serviceId, out var s) ? s.Slug : serviceId;
+
+    /// <summary>
+    /// Authenticates the bearer key against the cached configuration, picks the tenant (a
+    /// tenant key's own, or <c>?tenant=</c> for an operator), checks the role, and refuses a
+    /// tenant whose data may not live here with 421.
+    /// </summary>
+    private static (RegionCaller? Caller, TenantDoc? Tenant, IResult? Refusal) Authorize(
+        HttpContext http, ConfigSnapshot snapshot, RegionOptions options, string? tenant, Func<Role, bool> allowed, bool tenantOptionalForOperator = false)
+    {
+        var token = Bearer.From(http.Request);
+        if (token is null)
+        {
+            return (null, null, Problems.Unauthorized("Send an API key as 'Authorization: Bearer nova_key_…'."));
+        }
+
+        if (!Secrets.TryParseApiKey(token, out var keyId, out var secret) || !snapshot.ApiKeys.TryGetValue(keyId, out var key) || !Secrets.HashEquals(key.SecretHash, Secrets.Hash(secret)))
+        {
+            return (null, null, Problems.Unauthorized("The API key is not known in this region; check the key, or wait a moment if it was just created."));
+        }
+
+        if (key.Revoked)
+        {
+            return (null, null, Problems.Unauthorized($"The API key {keyId} was revoked; use another key."));
+        }
+
+        Roles.TryParse(key.Role, out var role);
+        var caller = new RegionCaller(keyId, key.TenantId, role);
+        if (!caller.IsOperator && !allowed(role))
+        {
+            return (caller, null, Problems.Forbidden($"The {role.Name()} role cannot do this; ask an admin of your tenant for a responder key."));
+        }
+
+        TenantDoc? doc;
+        if (caller.TenantId is { } own)
+        {
+            doc = snapshot.Tenants.GetValueOrDefault(own);
+            if (tenant is not null && doc is not null && tenant != doc.Slug && tenant != doc.Id)
+            {
+                return (caller, null, Problems.NotFound($"No tenant '{tenant}' visible to this key."));
+            }
+        }
+        else if (tenant is null)
+        {
+            return tenantOptionalForOperator
+                ? (caller, null, null)
+                : (caller, null, Problems.Validation([new FieldError("tenant", "An operator key must name the tenant: ?tenant=SLUG.")]));
+        }
+        else
+        {
+            doc = snapshot.TenantBySlugOrId(tenant);
+        }
+
+        if (doc is null)
+        {
+            return (caller, null, Problems.NotFound($"No tenant '{tenant}' in {options.Name}'s configuration."));
+        }
+
+        if (!doc.AllowedRegions.Contains(options.Name))
+        {
+            var home = doc.AllowedRegions.FirstOrDefault() ?? "";
+            return (caller, null, Problems.WrongRegion(home, snapshot.UrlOf(home), $"{doc.Slug}'s data may not live in {options.Name}; its regions are {string.Join(", ", doc.AllowedRegions)}."));
+        }
+
+        return (caller, doc, null);
+    }
+}

@@ -1,0 +1,460 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Nova.Contracts;
+using Nova.Core.Ids;
+using Nova.Core.Incidents;
+using Nova.Core.Model;
+using Nova.Core.Text;
+using Nova.Region.Audit;
+using Nova.Region.Ingest;
+using Nova.Region.Keys;
+using Nova.Security;
+using Nova.Storage;
+
+namespace Nova.Region.Incidents;
+
+/// <summary>
+/// The region's incident store: alerts in, incidents out. Every write goes through the
+/// group-commit writer, so a 2xx means the events are committed (durability invariant).
+/// </summary>
+public sealed class IncidentStore(
+    RegionOptions options,
+    SqliteDatabase database,
+    GroupCommitWriter writer,
+    KeyRing keys,
+    TimeProvider time)
+{
+    private readonly EventIdGenerator _ids = new(time);
+    private readonly HybridLogicalClock _clock = new(time);
+
+    public sealed record Context(string? Actor, string RequestId);
+
+    // ---- ingest ------------------------------------------------------------------------
+
+    public Task<IngestResult> IngestAlertmanagerAsync(ServiceDoc service, string integrationId, AlertmanagerMessage message, string requestId, CancellationToken ct) =>
+        writer.WriteAsync((c, tx) =>
+        {
+            var w = Writer(c, tx, service, integrationId);
+            int opened = 0, updated = 0, resolved = 0, ignored = 0;
+            var touched = new List<string>();
+            var groupIndex = message.GroupKey is null ? null : w.Key.BlindIndex("group:" + message.GroupKey);
+            foreach (var alert in message.Alerts)
+            {
+                var index = w.Key.BlindIndex("am:" + alert.Fingerprint);
+                var episode = alert.StartsAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+                var outcome = alert.Status == AlertStatuses.Firing
+                    ? Fire(w, alert, index, episode, groupIndex)
+                    : ResolveAlert(w, index, episode, alert.EndsAt, ResolveReasons.Source);
+                switch (outcome.Kind)
+                {
+                    case Outcome.Opened: opened++; break;
+                    case Outcome.Updated: updated++; break;
+                    case Outcome.Resolved: resolved++; break;
+                    default: ignored++; break;
+                }
+
+                if (outcome.IncidentId is { } id && !touched.Contains(id))
+                {
+                    touched.Add(id);
+                }
+            }
+
+            AuditLog.Write(c, tx, new AuditLog.Entry(integrationId, service.TenantId, "ingest.alertmanager", "service:" + service.Id, requestId,
+                $"success: {message.Alerts.Count} alerts, {opened} opened, {updated} updated, {resolved} resolved, {ignored} ignored"), w.Now);
+            return new IngestResult("success", message.Alerts.Count, opened, updated, resolved, ignored, touched);
+        }, ct);
+
+    public Task<string> IngestPagerDutyAsync(ServiceDoc service, string integrationId, PagerDutyEvent e, string requestId, CancellationToken ct) =>
+        writer.WriteAsync((c, tx) =>
+        {
+            var w = Writer(c, tx, service, integrationId);
+            // A trigger without dedup_key gets one, returned to the sender for later updates.
+            var dedupKey = e.DedupKey ?? _ids.Next().ToLowerInvariant();
+            var index = w.Key.BlindIndex("pd:" + dedupKey);
+            var open = AlertRows.FindOpen(w, index);
+            Result outcome;
+            switch (e.Action)
+            {
+                case "trigger" when open is { } row:
+                    var state = w.Load(row.IncidentId)!;
+                    var current = state.Alerts.GetValueOrDefault(row.AlertKey);
+                    if (current is not null && current.Severity == e.Severity)
+                    {
+                        AlertRows.Touch(w, row.AlertKey, row.IncidentId);
+                        outcome = new(Outcome.Ignored, row.IncidentId);
+                        break;
+                    }
+
+                    state = w.Append(state, EventKinds.AlertUpdated, new EventBody { AlertKey = row.AlertKey, Summary = e.Summary, Severity = e.Severity });
+                    w.SetAlertStatus(row.AlertKey, row.IncidentId, AlertStatuses.Firing, e.Severity);
+                    w.Save(state);
+                    outcome = new(Outcome.Updated, row.IncidentId);
+                    break;
+                case "trigger":
+                    var episode = _ids.Next();
+                    var alertKey = index[..16] + ":" + episode;
+                    var incident = w.Open(e.Summary!, e.Severity!, "pagerduty", null);
+                    incident = w.Append(incident, EventKinds.AlertFired, new EventBody
+                    {
+                        AlertKey = alertKey, Identity = dedupKey, Summary = e.Summary, Severity = e.Severity,
+                        Labels = e.Details, StartsAt = e.Timestamp ?? w.Now,
+                    });
+                    w.AddAlert(index, episode, incident.Id, alertKey, e.Severity!);
+                    w.Save(incident);
+                    outcome = new(Outcome.Opened, incident.Id);
+                    break;
+                case "acknowledge" when open is { } row:
+                    var acked = w.Load(row.IncidentId)!;
+                    if (acked.Status == IncidentStatuses.Triggered)
+                    {
+                        w.Save(w.Append(acked, EventKinds.Acknowledged, new EventBody { Reason = ResolveReasons.Source }));
+                        outcome = new(Outcome.Updated, row.IncidentId);
+                    }
+                    else
+                    {
+                        outcome = new(Outcome.Ignored, row.IncidentId);
+                    }
+
+                    break;
+                case "resolve" when open is { } row:
+                    outcome = ResolveAlert(w, index, row.Episode, null, ResolveReasons.Source);
+                    break;
+                default:
+                    // PagerDuty: acknowledge/resolve of an unknown key changes nothing and still succeeds.
+                    outcome = new(Outcome.Ignored, null);
+                    break;
+            }
+
+            AuditLog.Write(c, tx, new AuditLog.Entry(integrationId, service.TenantId, "ingest.pagerduty." + e.Action,
+                outcome.IncidentId is null ? "service:" + service.Id : "incident:" + outcome.IncidentId, requestId, "success: " + outcome.Kind.ToString().ToLowerInvariant()), w.Now);
+            return dedupKey;
+        }, ct);
+
+    private enum Outcome
+    {
+        Opened,
+        Updated,
+        Resolved,
+        Ignored,
+    }
+
+    private readonly record struct Result(Outcome Kind, string? IncidentId);
+
+    private Result Fire(IncidentWriter w, WebhookAlert alert, string index, string episode, string? groupIndex)
+    {
+        var severity = Severities.FromLabel(alert.Labels.GetValueOrDefault("severity"));
+        var summary = Summarize(alert);
+        if (AlertRows.FindEpisode(w, index, episode) is { } seen)
+        {
+            // A repeat (repeat_interval, a retry) of an episode already known: idempotent.
+            // It still shows the alert is alive, which the staleness rule needs.
+            if (seen.Status == AlertStatuses.Firing)
+            {
+                AlertRows.Touch(w, seen.AlertKey, seen.IncidentId);
+            }
+
+            return new(Outcome.Ignored, seen.IncidentId);
+        }
+
+        string? incidentId = null;
+        if (AlertRows.FindOpen(w, index) is { } previous)
+        {
+            // The same fingerprint fires with a new startsAt while an older episode is still
+            // open here: its resolve was lost. End the old episode; the new one joins the
+            // same incident if that is still open.
+            var state = w.Load(previous.IncidentId)!;
+            state = w.Append(state, EventKinds.AlertResolved, new EventBody { AlertKey = previous.AlertKey, Reason = ResolveReasons.Superseded, EndsAt = alert.StartsAt });
+            w.SetAlertStatus(previous.AlertKey, previous.IncidentId, AlertStatuses.Resolved);
+            w.Save(state);
+            if (state.IsOpen)
+            {
+                incidentId = state.Id;
+            }
+        }
+
+        if (incidentId is null && groupIndex is not null)
+        {
+            incidentId = AlertRows.OpenIncidentOfGroup(w, groupIndex);
+        }
+
+        var alertKey = index[..16] + ":" + episode;
+        var body = new EventBody
+        {
+            AlertKey = alertKey,
+            Identity = alert.Fingerprint,
+            Summary = summary,
+            Severity = severity,
+            Labels = alert.Labels,
+            Annotations = alert.Annotations,
+            StartsAt = alert.StartsAt,
+            Link = alert.GeneratorUrl is { Length: > 0 } url ? url : null,
+        };
+        if (incidentId is not null)
+        {
+            var state = w.Load(incidentId)!;
+            state = w.Append(state, EventKinds.AlertFired, body);
+            w.AddAlert(index, episode, incidentId, alertKey, severity);
+            w.Save(state);
+            return new(Outcome.Updated, incidentId);
+        }
+
+        var incident = w.Open(summary, severity, "alertmanager", groupIndex);
+        incident = w.Append(incident, EventKinds.AlertFired, body);
+        w.AddAlert(index, episode, incident.Id, alertKey, severity);
+        w.Save(incident);
+        return new(Outcome.Opened, incident.Id);
+    }
+
+    /// <summary>A resolve closes only the alert episode it names; an unknown one changes nothing.</summary>
+    private static Result ResolveAlert(IncidentWriter w, string index, string episode, DateTimeOffset? endsAt, string reason)
+    {
+        if (AlertRows.FindEpisode(w, index, episode) is not { Status: AlertStatuses.Firing } row)
+        {
+            return new(Outcome.Ignored, null);
+        }
+
+        var state = w.Load(row.IncidentId)!;
+        state = w.Append(state, EventKinds.AlertResolved, new EventBody { AlertKey = row.AlertKey, EndsAt = endsAt ?? w.Now, Reason = reason });
+        w.SetAlertStatus(row.AlertKey, row.IncidentId, AlertStatuses.Resolved);
+        state = w.ResolveIfQuiet(state, ResolveReasons.AlertsResolved);
+        w.Save(state);
+        return new(Outcome.Resolved, row.IncidentId);
+    }
+
+    private static string Summarize(WebhookAlert alert)
+    {
+        var text = alert.Annotations.GetValueOrDefault("summary")
+            ?? alert.Annotations.GetValueOrDefault("title")
+            ?? alert.Annotations.GetValueOrDefault("description")
+            ?? alert.Labels.GetValueOrDefault("alertname")
+            ?? string.Join(", ", alert.Labels.Select(l => $"{l.Key}={l.Value}"));
+        return UnicodeText.Truncate(text, 1024);
+    }
+
+    // ---- staleness ---------------------------------------------------------------------
+
+    /// <summary>Resolves alerts not seen within their service's staleness timeout (off unless set).</summary>
+    public async Task<int> SweepStaleAsync(IEnumerable<ServiceDoc> services, CancellationToken ct)
+    {
+        var total = 0;
+        foreach (var service in services)
+        {
+            if (service.StaleAfterMinutes is not { } minutes)
+            {
+                continue;
+            }
+
+            var cutoff = time.GetUtcNow() - TimeSpan.FromMinutes(minutes);
+            total += await writer.WriteAsync((c, tx) =>
+            {
+                var stale = c.Query<(string AlertIndex, string Episode)>(
+                    "SELECT alert_index, episode FROM alerts WHERE service_id = @id AND status = 'firing' AND last_seen_at < @cutoff LIMIT 500",
+                    new { id = service.Id, cutoff = cutoff.ToString("O") }, tx).AsList();
+                if (stale.Count == 0)
+                {
+                    return 0;
+                }
+
+                var w = Writer(c, tx, service, "nova:staleness");
+                foreach (var (alertIndex, episode) in stale)
+                {
+                    ResolveAlert(w, alertIndex, episode, w.Now, ResolveReasons.Stale);
+                }
+
+                AuditLog.Write(c, tx, new AuditLog.Entry("nova:staleness", service.TenantId, "alerts.auto-resolve", "service:" + service.Id, "sweep", $"success: {stale.Count} alerts"), w.Now);
+                return stale.Count;
+            }, ct);
+        }
+
+        return total;
+    }
+
+    // ---- actions by people -------------------------------------------------------------
+
+    public enum ActionOutcome
+    {
+        Done,
+        NotFound,
+        VersionMismatch,
+        Conflict,
+        Unchanged,
+    }
+
+    public sealed record ActionResult(ActionOutcome Outcome, int Version, string Status, string? Detail = null);
+
+    /// <summary>
+    /// Acknowledge, resolve or add a note. <paramref name="ifMatch"/> is the version the person
+    /// saw: if the incident moved on, nothing is written (a stale action cannot undo a newer one).
+    /// </summary>
+    public Task<ActionResult> ActAsync(string? tenantId, ServiceLookup lookup, string incidentId, string action, string? note, int? ifMatch, Context context, CancellationToken ct) =>
+        writer.WriteAsync((c, tx) =>
+        {
+            var serviceId = c.QuerySingleOrDefault<string?>(
+                "SELECT service_id FROM incidents WHERE id = @incidentId AND (@tenantId IS NULL OR tenant_id = @tenantId)", new { incidentId, tenantId }, tx);
+            if (serviceId is null || lookup(serviceId) is not { } service)
+            {
+                return new ActionResult(ActionOutcome.NotFound, 0, "");
+            }
+
+            var w = Writer(c, tx, service, context.Actor);
+            var state = w.Load(incidentId)!;
+            if (ifMatch is { } expected && expected != state.Version)
+            {
+                return new ActionResult(ActionOutcome.VersionMismatch, state.Version, state.Status);
+            }
+
+            ActionResult result;
+            switch (action)
+            {
+                case "acknowledge" when state.Status == IncidentStatuses.Resolved:
+                    result = new(ActionOutcome.Conflict, state.Version, state.Status, "The incident is resolved; it cannot be acknowledged.");
+                    break;
+                case "acknowledge" when state.Status == IncidentStatuses.Acknowledged:
+                case "resolve" when state.Status == IncidentStatuses.Resolved:
+                    result = new(ActionOutcome.Unchanged, state.Version, state.Status);
+                    break;
+                case "acknowledge":
+                    state = w.Append(state, EventKinds.Acknowledged, new EventBody { Reason = ResolveReasons.Manual });
+                    w.Save(state);
+                    result = new(ActionOutcome.Done, state.Version, state.Status);
+                    break;
+                case "resolve":
+                    state = w.Append(state, EventKinds.Resolved, new EventBody { Reason = ResolveReasons.Manual });
+                    w.ResolveAlertsOf(incidentId);
+                    w.Save(state);
+                    result = new(ActionOutcome.Done, state.Version, state.Status);
+                    break;
+                default:
+                    state = w.Append(state, EventKinds.NoteAdded, new EventBody { Text = note });
+                    w.Save(state);
+                    result = new(ActionOutcome.Done, state.Version, state.Status);
+                    break;
+            }
+
+            AuditLog.Write(c, tx, new AuditLog.Entry(context.Actor, service.TenantId, "incident." + action, "incident:" + incidentId, context.RequestId,
+                result.Outcome == ActionOutcome.Done ? "success" : result.Outcome.ToString().ToLowerInvariant()), w.Now);
+            return result;
+        }, ct);
+
+    public delegate ServiceDoc? ServiceLookup(string serviceId);
+
+    // ---- reads -------------------------------------------------------------------------
+
+    public sealed record ListFilter(string? Status, string? ServiceId, DateTimeOffset? Since, int Limit, string? Cursor);
+
+    public async Task<IncidentPage> ListAsync(string tenantId, ListFilter filter, Func<string, string> serviceSlug, CancellationToken ct)
+    {
+        // Keyset paging on (created_at, id), newest first: stable while incidents keep arriving.
+        string? cursorAt = null, cursorId = null;
+        if (filter.Cursor is { } cursor && cursor.Split('|') is [var at, var id])
+        {
+            cursorAt = at;
+            cursorId = id;
+        }
+
+        await using var c = database.Open();
+        var rows = (await c.QueryAsync<IncidentRow>(new CommandDefinition(
+            "SELECT * FROM incidents WHERE tenant_id = @tenantId " +
+            "AND (@status IS NULL OR status = @status) AND (@serviceId IS NULL OR service_id = @serviceId) " +
+            "AND (@since IS NULL OR created_at >= @since) " +
+            "AND (@cursorAt IS NULL OR created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId)) " +
+            "ORDER BY created_at DESC, id DESC LIMIT @take",
+            new { tenantId, status = filter.Status, serviceId = filter.ServiceId, since = filter.Since?.ToUniversalTime().ToString("O"), cursorAt, cursorId, take = filter.Limit + 1 },
+            cancellationToken: ct))).AsList();
+        var key = keys.Find(tenantId);
+        var items = rows.Take(filter.Limit).Select(r => r.ToSummary(key!, options.Name, serviceSlug(r.service_id))).ToList();
+        var next = rows.Count > filter.Limit ? $"{rows[filter.Limit - 1].created_at}|{rows[filter.Limit - 1].id}" : null;
+        return new IncidentPage(items, next);
+    }
+
+    public async Task<IncidentDetail?> GetAsync(string? tenantId, string incidentId, Func<string, string> serviceSlug, CancellationToken ct)
+    {
+        await using var c = database.Open();
+        var row = await c.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
+            "SELECT * FROM incidents WHERE id = @incidentId AND (@tenantId IS NULL OR tenant_id = @tenantId)", new { incidentId, tenantId }, cancellationToken: ct));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var key = keys.Find(row.tenant_id)!;
+        var events = await ReadEventsAsync(c, key, incidentId, ct);
+        var state = IncidentState.Fold(incidentId, events);
+        var summary = row.ToSummary(key, options.Name, serviceSlug(row.service_id));
+        var identities = events.Where(e => e.Body.AlertKey is not null && e.Body.Identity is not null)
+            .GroupBy(e => e.Body.AlertKey!).ToDictionary(g => g.Key, g => g.First().Body.Identity!);
+        var alerts = state.Alerts.Values.Select(a => new IncidentAlertView(
+            identities.GetValueOrDefault(a.Key, a.Key), a.Status, a.Summary, a.Severity, a.Labels, a.Annotations, a.StartsAt, a.EndsAt)).ToList();
+        var timeline = events.Select(e => new TimelineEntry(e.Id, e.Kind, e.At, e.Hlc, e.OriginRegion, e.Actor, Describe(e, identities))).ToList();
+        return new IncidentDetail(summary, row.acknowledged_at is null ? null : Parse(row.acknowledged_at), row.resolved_at is null ? null : Parse(row.resolved_at), alerts, timeline);
+    }
+
+    /// <summary>The incident's events, opened, in log order. Also used to check the projection against the fold.</summary>
+    public async Task<IReadOnlyList<IncidentEvent>> EventsAsync(string tenantId, string incidentId, CancellationToken ct)
+    {
+        await using var c = database.Open();
+        return keys.Find(tenantId) is { } key ? await ReadEventsAsync(c, key, incidentId, ct) : [];
+    }
+
+    private static async Task<List<IncidentEvent>> ReadEventsAsync(SqliteConnection c, DataKey key, string incidentId, CancellationToken ct)
+    {
+        var rows = await c.QueryAsync<(string Id, string Kind, string Hlc, string OriginRegion, string? Actor, string At, byte[] Body)>(new CommandDefinition(
+            "SELECT id, kind, hlc, origin_region, actor, at, body FROM events WHERE incident_id = @incidentId ORDER BY seq", new { incidentId }, cancellationToken: ct));
+        return rows.Select(r => new IncidentEvent(
+            r.Id, incidentId, r.Kind, r.Hlc, r.OriginRegion, r.Actor, Parse(r.At),
+            JsonSerializer.Deserialize<EventBody>(key.Open(r.Body, "event:" + r.Id), IncidentWriter.Json)!)).ToList();
+    }
+
+    private static string Describe(IncidentEvent e, IReadOnlyDictionary<string, string> identities)
+    {
+        var b = e.Body;
+        var alert = b.AlertKey is null ? "" : identities.GetValueOrDefault(b.AlertKey, b.AlertKey);
+        return e.Kind switch
+        {
+            EventKinds.Opened => $"Opened: {b.Title} ({b.Severity}, from {b.Source})",
+            EventKinds.AlertFired => $"Alert {alert} firing: {b.Summary}",
+            EventKinds.AlertUpdated => $"Alert {alert} updated: {b.Summary} ({b.Severity})",
+            EventKinds.AlertResolved => $"Alert {alert} resolved ({b.Reason})",
+            EventKinds.Acknowledged => b.Reason == ResolveReasons.Source ? "Acknowledged by the sender" : "Acknowledged",
+            EventKinds.Resolved => b.Reason switch
+            {
+                ResolveReasons.AlertsResolved => "Resolved: all alerts resolved",
+                ResolveReasons.Manual => "Resolved",
+                _ => $"Resolved ({b.Reason})",
+            },
+            EventKinds.NoteAdded => "Note: " + b.Text,
+            _ => e.Kind,
+        };
+    }
+
+    private IncidentWriter Writer(SqliteConnection c, SqliteTransaction tx, ServiceDoc service, string? actor) =>
+        new(c, tx, options.Name, service.TenantId, service.Id, keys.For(service.TenantId, c, tx), _ids, _clock, time.GetUtcNow(), actor);
+
+    private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+
+#pragma warning disable IDE1006 // mirrors column names for Dapper
+    private sealed class IncidentRow
+    {
+        public string id { get; set; } = "";
+        public string tenant_id { get; set; } = "";
+        public string service_id { get; set; } = "";
+        public string status { get; set; } = "";
+        public string severity { get; set; } = "";
+        public byte[] title { get; set; } = [];
+        public string source { get; set; } = "";
+        public int alert_count { get; set; }
+        public int open_alerts { get; set; }
+        public int version { get; set; }
+        public string created_at { get; set; } = "";
+        public string updated_at { get; set; } = "";
+        public string? acknowledged_at { get; set; }
+        public string? resolved_at { get; set; }
+
+        public IncidentSummary ToSummary(DataKey key, string region, string service) => new(
+            id, tenant_id, service_id, service, region, status, severity, key.Open(title, "incident:" + id + ":title"),
+            alert_count, open_alerts, version, source, Parse(created_at), Parse(updated_at));
+    }
+#pragma warning restore IDE1006
+}
