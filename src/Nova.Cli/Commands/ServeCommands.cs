@@ -5,6 +5,7 @@ using Nova.Cli.Hosting;
 using Nova.ControlPlane;
 using Nova.Contracts;
 using Nova.Region;
+using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -156,7 +157,41 @@ internal static class ServeCommands
             await WaitAsync(ct);
             await app.StopAsync(CancellationToken.None);
         }));
-        return new Command("region", "A region's data plane.") { serve };
+        var list = new Command("list", "List the region catalog with each region's health and applied configuration revision.");
+        list.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            using var client = Cli.Client(parse);
+            var regions = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
+            var statuses = await Task.WhenAll(regions.Select(async r =>
+            {
+                try
+                {
+                    return (r, status: await client.GetAsync<RegionStatus>(r.Url + "/v1/status", ct), error: (string?)null);
+                }
+                catch (CliError e)
+                {
+                    return (r, status: (RegionStatus?)null, error: e.Message);
+                }
+            }));
+            if (Cli.WantsJson(parse))
+            {
+                Cli.PrintJson(statuses.Select(s => new { s.r.Name, s.r.Url, s.r.Lifecycle, s.status, s.error }));
+                return;
+            }
+
+            var table = Cli.Table("REGION", "URL", "LIFECYCLE", "STATE", "APPLIED REV", "CONTROL REV", "TENANTS", "SERVICES");
+            foreach (var (r, status, error) in statuses)
+            {
+                table.AddRow(r.Name, r.Url, r.Lifecycle, status is null ? "[red]down[/]" : status.ControlPlaneReachable ? "up" : "[yellow]up, control plane unreachable[/]",
+                    status?.AppliedRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    status?.ControlRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    status?.Tenants.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    status?.Services.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+            }
+
+            AnsiConsole.Write(table);
+        }));
+        return new Command("region", "Regions: the catalog, and running one region's data plane.") { serve, list };
     }
 
     private static async Task WaitAsync(CancellationToken ct)
