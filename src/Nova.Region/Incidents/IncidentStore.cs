@@ -33,8 +33,10 @@ public sealed class IncidentStore(
 
     // ---- ingest ------------------------------------------------------------------------
 
-    public Task<IngestResult> IngestAlertmanagerAsync(ServiceDoc service, string integrationId, AlertmanagerMessage message, string requestId, CancellationToken ct) =>
-        writer.WriteAsync((c, tx) =>
+    public async Task<IngestResult> IngestAlertmanagerAsync(ServiceDoc service, string integrationId, AlertmanagerMessage message, string requestId, CancellationToken ct)
+    {
+        await keys.EnsureAsync(service.TenantId, writer, ct);
+        return await writer.WriteAsync((c, tx) =>
         {
             var w = Writer(c, tx, service, integrationId);
             int opened = 0, updated = 0, resolved = 0, ignored = 0;
@@ -65,9 +67,12 @@ public sealed class IncidentStore(
                 $"success: {message.Alerts.Count} alerts, {opened} opened, {updated} updated, {resolved} resolved, {ignored} ignored"), w.Now);
             return new IngestResult("success", message.Alerts.Count, opened, updated, resolved, ignored, touched);
         }, ct);
+    }
 
-    public Task<string> IngestPagerDutyAsync(ServiceDoc service, string integrationId, PagerDutyEvent e, string requestId, CancellationToken ct) =>
-        writer.WriteAsync((c, tx) =>
+    public async Task<string> IngestPagerDutyAsync(ServiceDoc service, string integrationId, PagerDutyEvent e, string requestId, CancellationToken ct)
+    {
+        await keys.EnsureAsync(service.TenantId, writer, ct);
+        return await writer.WriteAsync((c, tx) =>
         {
             var w = Writer(c, tx, service, integrationId);
             // A trigger without dedup_key gets one, returned to the sender for later updates.
@@ -131,6 +136,7 @@ public sealed class IncidentStore(
                 outcome.IncidentId is null ? "service:" + service.Id : "incident:" + outcome.IncidentId, requestId, "success: " + outcome.Kind.ToString().ToLowerInvariant()), w.Now);
             return dedupKey;
         }, ct);
+    }
 
     private enum Outcome
     {
@@ -430,7 +436,7 @@ public sealed class IncidentStore(
     }
 
     private IncidentWriter Writer(SqliteConnection c, SqliteTransaction tx, ServiceDoc service, string? actor) =>
-        new(c, tx, options.Name, service.TenantId, service.Id, keys.For(service.TenantId, c, tx), _ids, _clock, time.GetUtcNow(), actor);
+        new(c, tx, options.Name, service.TenantId, service.Id, keys.For(service.TenantId), _ids, _clock, time.GetUtcNow(), actor);
 
     private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 

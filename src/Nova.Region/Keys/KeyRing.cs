@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Nova.Security;
 using Nova.Storage;
 
@@ -14,29 +13,28 @@ public sealed class KeyRing(string region, IKeyEncryptionKey kek, SqliteDatabase
 {
     private readonly ConcurrentDictionary<string, DataKey> _keys = new(StringComparer.Ordinal);
 
-    /// <summary>The tenant's data key, made (and stored wrapped) inside the caller's transaction if new.</summary>
-    public DataKey For(string tenantId, SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>
+    /// The tenant's data key, made and committed on first use. It is committed in its own
+    /// transaction before any data is sealed with it, so no sealed value can outlive a key
+    /// that was rolled back.
+    /// </summary>
+    public async Task<DataKey> EnsureAsync(string tenantId, GroupCommitWriter writer, CancellationToken ct)
     {
-        if (_keys.TryGetValue(tenantId, out var key))
+        if (Find(tenantId) is { } key)
         {
             return key;
         }
 
-        var wrapped = connection.QuerySingleOrDefault<byte[]>("SELECT wrapped FROM data_keys WHERE tenant_id = @tenantId", new { tenantId }, transaction);
-        if (wrapped is null)
-        {
-            var material = DataKey.NewKeyMaterial();
-            connection.Execute(
-                "INSERT INTO data_keys (tenant_id, kek_id, wrapped, created_at) VALUES (@tenantId, @kekId, @wrapped, @at)",
-                new { tenantId, kekId = kek.KeyId, wrapped = kek.Wrap(material, DataKey.WrapContext(tenantId, region)), at = DateTimeOffset.UtcNow.ToString("O") },
-                transaction);
-            // Cache only after the insert commits would be stricter; a rolled-back insert is
-            // harmless because the next call reads nothing and makes a fresh key.
-            return new DataKey(tenantId, region, material);
-        }
-
-        return _keys.GetOrAdd(tenantId, new DataKey(tenantId, region, kek.Unwrap(wrapped, DataKey.WrapContext(tenantId, region))));
+        await writer.WriteAsync((connection, transaction) => connection.Execute(
+            "INSERT INTO data_keys (tenant_id, kek_id, wrapped, created_at) VALUES (@tenantId, @kekId, @wrapped, @at) ON CONFLICT (tenant_id) DO NOTHING",
+            new { tenantId, kekId = kek.KeyId, wrapped = kek.Wrap(DataKey.NewKeyMaterial(), DataKey.WrapContext(tenantId, region)), at = DateTimeOffset.UtcNow.ToString("O") },
+            transaction), ct);
+        return Find(tenantId) ?? throw new InvalidOperationException($"The data key of tenant {tenantId} was not stored.");
     }
+
+    /// <summary>The tenant's key for a writer; <see cref="EnsureAsync"/> must have run for the tenant.</summary>
+    public DataKey For(string tenantId) =>
+        Find(tenantId) ?? throw new InvalidOperationException($"No data key for tenant {tenantId}; call EnsureAsync first.");
 
     /// <summary>For readers: the tenant's key, or null when the tenant has no data here yet.</summary>
     public DataKey? Find(string tenantId)
