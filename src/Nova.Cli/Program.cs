@@ -12,4 +12,5 @@ root.Subcommands.Add(TenantCommands.Create());
 root.Subcommands.Add(ServiceCommands.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(IncidentCommands.Create());
+root.Subcommands.Add(AuditCommands.Create());
 return await Cli.RunAsync(root, args);

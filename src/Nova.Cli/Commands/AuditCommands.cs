@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Nova.Contracts;
+using Spectre.Console;
+
+namespace Nova.Cli.Commands;
+
+internal static class AuditCommands
+{
+    public static Command Create()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's records (a tenant key sees only its own)." };
+        var region = new Option<string?>("--region") { Description = "Only this region's log ('control' for the control plane's)." };
+        var limit = new Option<int>("--limit") { Description = "At most this many records per log (1-1000).", DefaultValueFactory = _ => 100 };
+        var command = new Command("audit", "Read the audit logs of the control plane and the regions: who did what, to which target, when, with which outcome.")
+        {
+            tenant, region, limit,
+        };
+        command.SetAction(Cli.Action(async (parse, ct) =>
+        {
+            using var client = Cli.Client(parse);
+            var n = Math.Clamp(parse.GetValue(limit), 1, 1000);
+            var tenantSlug = parse.GetValue(tenant);
+            TenantView? t = null;
+            if (tenantSlug is not null)
+            {
+                t = await client.GetAsync<TenantView>(client.Control($"/v1/tenants/{Uri.EscapeDataString(tenantSlug)}"), ct);
+            }
+
+            var logs = new List<(string Name, string Url)>();
+            var only = parse.GetValue(region);
+            if (only is null or "control")
+            {
+                logs.Add(("control", client.Control($"/v1/audit?limit={n}" + (tenantSlug is null ? "" : "&tenant=" + Uri.EscapeDataString(tenantSlug)))));
+            }
+
+            if (only != "control")
+            {
+                foreach (var r in await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct))
+                {
+                    // A tenant's records can only be in the regions its data may live in.
+                    if ((only is null || only == r.Name) && (t is null || t.AllowedRegions.Contains(r.Name)))
+                    {
+                        logs.Add((r.Name, $"{r.Url}/v1/audit?limit={n}" + (t is null ? "" : "&tenant=" + t.Id)));
+                    }
+                }
+
+                if (only is not null && logs.Count == 0)
+                {
+                    throw new CliError($"Unknown region '{only}'; see 'nova region list'.");
+                }
+            }
+
+            var results = await Task.WhenAll(logs.Select(async log =>
+            {
+                try
+                {
+                    return (log.Name, records: await client.GetAsync<List<AuditRecordView>>(log.Url, ct), error: (string?)null);
+                }
+                catch (CliError e)
+                {
+                    return (log.Name, records: new List<AuditRecordView>(), error: e.Message);
+                }
+            }));
+            foreach (var (name, _, error) in results.Where(r => r.error is not null))
+            {
+                Console.Error.WriteLine($"warning: partial result: {name}: {error}");
+            }
+
+            var rows = results.SelectMany(r => r.records.Select(record => (Log: r.Name, Record: record))).OrderBy(r => r.Record.At).ToList();
+            if (Cli.WantsJson(parse))
+            {
+                Cli.PrintJson(rows.Select(r => new { log = r.Log, r.Record.Seq, r.Record.At, r.Record.Actor, r.Record.Action, r.Record.Target, r.Record.RequestId, r.Record.Outcome }));
+                return;
+            }
+
+            var table = Cli.Table("AT", "LOG", "ACTOR", "ACTION", "TARGET", "OUTCOME", "REQUEST");
+            foreach (var (log, r) in rows)
+            {
+                table.AddRow(r.At.ToString("u"), log, Cli.Esc(r.Actor ?? "-"), Cli.Esc(r.Action), Cli.Esc(r.Target), Cli.Esc(r.Outcome), Cli.Esc(r.RequestId));
+            }
+
+            AnsiConsole.Write(table);
+        }));
+        return command;
+    }
+}
