@@ -75,6 +75,11 @@ internal static partial class ControlEndpoints
             request.RegionOwners ?? new Dictionary<string, RegionOwner>(),
             http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         var created = await store.CreateTenantAsync(tenant, Audit(http, "tenant.create"), ct);
+        if (created is null)
+        {
+            return Problems.Conflict($"A tenant named '{request.Slug}' exists; pick another slug.");
+        }
+
         return TypedResults.Created($"/v1/tenants/{created.Slug}", created);
     }
 
@@ -118,9 +123,15 @@ internal static partial class ControlEndpoints
             return Problems.Conflict($"{found!.Slug} already has a service named '{request.Slug}'.");
         }
 
-        var (service, key) = await store.CreateServiceAsync(
+        var created = await store.CreateServiceAsync(
             found!, request.Slug!, request.Name?.Trim() ?? request.Slug!, request.HomeRegion!, request.StaleAfterMinutes,
             Audit(http, "service.create"), ct);
+        if (created is null)
+        {
+            return Problems.Conflict($"{found!.Slug} already has a service named '{request.Slug}'.");
+        }
+
+        var (service, key) = created.Value;
         var region = catalog.First(r => r.Name == service.HomeRegion);
         return TypedResults.Created($"/v1/tenants/{found!.Slug}/services/{service.Slug}", new CreatedService(service, key, IngestUrlsOf(region.Url, key)));
     }
@@ -190,6 +201,11 @@ internal static partial class ControlEndpoints
         }
 
         var integration = await store.AddIntegrationAsync(services[0].Id, key, Audit(http, "integration.create") with { TenantId = found!.Id }, $"service:{found.Slug}/{service}", ct);
+        if (integration is null)
+        {
+            return Problems.Conflict("That integration key is already in use; choose another or leave it out to get a new one.");
+        }
+
         var region = (await store.RegionsAsync(ct)).First(r => r.Name == services[0].HomeRegion);
         return TypedResults.Created($"/v1/tenants/{found.Slug}/services/{service}", new { integration, integrationKey = key, ingest = IngestUrlsOf(region.Url, key) });
     }

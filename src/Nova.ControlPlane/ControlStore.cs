@@ -121,9 +121,17 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
             return 1;
         }, ct);
 
-    public Task<TenantView> CreateTenantAsync(TenantView tenant, Audit audit, CancellationToken ct) =>
-        writer.WriteAsync((c, tx) =>
+    /// <summary>The tenant as created, or null when its slug is taken.</summary>
+    public Task<TenantView?> CreateTenantAsync(TenantView tenant, Audit audit, CancellationToken ct) =>
+        writer.WriteAsync<TenantView?>((c, tx) =>
         {
+            // Checked again inside the single writer: concurrent requests all pass the
+            // endpoint's check, and the loser must get a 409, not a constraint error.
+            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM tenants WHERE slug = @Slug", new { tenant.Slug }, tx) > 0)
+            {
+                return null;
+            }
+
             c.Execute(
                 "INSERT INTO tenants (id, slug, name, plan, allowed_regions, model, replication, region_owners, created_at) " +
                 "VALUES (@Id, @Slug, @Name, @Plan, @allowed, @Model, @Replication, @owners, @at)",
@@ -139,10 +147,17 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
             return tenant;
         }, ct);
 
-    public Task<(ServiceView Service, string IntegrationKey)> CreateServiceAsync(
+    /// <summary>The service and its first integration key, or null when the tenant already has a service with this slug.</summary>
+    public Task<(ServiceView Service, string IntegrationKey)?> CreateServiceAsync(
         TenantView tenant, string slug, string name, string homeRegion, int? staleAfterMinutes, Audit audit, CancellationToken ct) =>
-        writer.WriteAsync((c, tx) =>
+        writer.WriteAsync<(ServiceView Service, string IntegrationKey)?>((c, tx) =>
         {
+            // Checked again inside the single writer, as for tenants: concurrent creates race past the endpoint's check.
+            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM services WHERE tenant_id = @id AND slug = @slug", new { id = tenant.Id, slug }, tx) > 0)
+            {
+                return null;
+            }
+
             var now = time.GetUtcNow();
             var service = new ServiceRow
             {
@@ -169,14 +184,20 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
         }, ct);
 
     /// <summary>Adds an integration to a service with a key the caller chose (fixtures, migrations from another tool).</summary>
-    public Task<IntegrationView> AddIntegrationAsync(string serviceId, string key, Audit audit, string target, CancellationToken ct) =>
-        writer.WriteAsync((c, tx) =>
+    /// <remarks>Null when the key is already in use (checked inside the single writer, so concurrent adds cannot both pass).</remarks>
+    public Task<IntegrationView?> AddIntegrationAsync(string serviceId, string key, Audit audit, string target, CancellationToken ct) =>
+        writer.WriteAsync<IntegrationView?>((c, tx) =>
         {
             var row = new IntegrationRow
             {
                 id = Secrets.NewId("int"), service_id = serviceId, key_hash = Secrets.Hash(key), key_hint = key[..4],
                 created_at = Now(),
             };
+            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM integrations WHERE key_hash = @key_hash", row, tx) > 0)
+            {
+                return null;
+            }
+
             c.Execute(
                 "INSERT INTO integrations (id, service_id, key_hash, key_hint, created_at) VALUES (@id, @service_id, @key_hash, @key_hint, @created_at)",
                 row, tx);

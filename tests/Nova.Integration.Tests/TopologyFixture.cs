@@ -15,6 +15,20 @@ public sealed class TopologyFixture : IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly TimeSpan? _syncInterval;
+
+    /// <summary>The class-fixture form: regions pull the change feed every 100 ms.</summary>
+    public TopologyFixture()
+        : this(TimeSpan.FromMilliseconds(100))
+    {
+    }
+
+    /// <summary>
+    /// For tests that start their own topology (and stop parts of it). A null interval keeps
+    /// the product default, as <c>nova up</c> runs it. Internal: xunit needs one public constructor.
+    /// </summary>
+    internal TopologyFixture(TimeSpan? syncInterval) => _syncInterval = syncInterval;
+
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "nova-it-" + Guid.NewGuid().ToString("N")[..12]);
 
     public LocalTopology Topology { get; private set; } = null!;
@@ -24,7 +38,7 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Topology = await LocalTopology.StartAsync(DataFolder, LocalTopology.DefaultRegions, basePort: 0, syncInterval: TimeSpan.FromMilliseconds(100));
+        Topology = await LocalTopology.StartAsync(DataFolder, LocalTopology.DefaultRegions, basePort: 0, syncInterval: _syncInterval);
         Control = Client(Topology.Info.ControlUrl, Topology.OperatorKey);
     }
 
