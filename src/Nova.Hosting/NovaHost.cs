@@ -29,8 +29,10 @@ public static class NovaHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(minimumLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Framework logs stay quiet unless the caller asks for debug level (--verbose).
+        var frameworkLevel = minimumLevel <= LogLevel.Debug ? minimumLevel : LogLevel.Warning;
+        builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", frameworkLevel);
         // Start-up failures reach the caller as exceptions and are reported there in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         // The process that hosts a role owns Ctrl-C and SIGTERM (nova up runs several hosts in

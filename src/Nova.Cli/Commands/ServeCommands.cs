@@ -128,7 +128,8 @@ internal static class ServeCommands
         var url = new Option<string?>("--url") { Description = "Listen URL (default: the region's URL in the control plane's catalog is not consulted; give it)." };
         var controlUrl = new Option<string>("--control-url") { Description = "The control plane to follow.", DefaultValueFactory = _ => "http://127.0.0.1:7400" };
         var controlKey = new Option<string?>("--control-key") { Description = "Operator key for the change feed (default: $NOVA_API_KEY, else the data folder's control/operator.key)." };
-        var serve = new Command("serve", "Run one region's data plane alone.") { name, url, controlUrl, controlKey };
+        var verbose = new Option<bool>("--verbose") { Description = "Log at debug level, ASP.NET Core's request logs included." };
+        var serve = new Command("serve", "Run one region's data plane alone.") { name, url, controlUrl, controlKey, verbose };
         serve.SetAction(Cli.Action(async (parse, ct) =>
         {
             var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
@@ -151,7 +152,7 @@ internal static class ServeCommands
                 ControlUrl = parse.GetValue(controlUrl)!,
                 ControlApiKey = key,
             };
-            await using var app = RegionApp.Build(options, logLevel: LogLevel.Information);
+            await using var app = RegionApp.Build(options, logLevel: parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             await app.StartAsync(ct);
             Console.WriteLine($"region {regionName} on {listen}; following {options.ControlUrl}; data in {options.DataFolder}");
             await WaitAsync(ct);
