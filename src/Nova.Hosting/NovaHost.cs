@@ -12,7 +12,7 @@ using Nova.Core;
 namespace Nova.Hosting;
 
 /// <summary>What every Nova web role shares: Kestrel limits, JSON, request ids, problem documents.</summary>
-public static class NovaHost
+public static partial class NovaHost
 {
     public const string RequestIdHeader = "X-Request-Id";
 
@@ -33,6 +33,10 @@ public static class NovaHost
         var frameworkLevel = minimumLevel <= LogLevel.Debug ? minimumLevel : LogLevel.Warning;
         builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", frameworkLevel);
+        // ASP.NET Core's request log writes full paths, and an integration key may be in the
+        // path (/v1/ingest/alertmanager/KEY): Nova logs requests itself, by route template.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
         // Start-up failures reach the caller as exceptions and are reported there in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         // The process that hosts a role owns Ctrl-C and SIGTERM (nova up runs several hosts in
@@ -50,6 +54,7 @@ public static class NovaHost
     /// <summary>Request ids, and a problem document for anything unhandled (never a stack trace).</summary>
     public static void UseNovaDefaults(this WebApplication app)
     {
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Nova.Requests");
         app.Use(async (context, next) =>
         {
             var id = context.Request.Headers[RequestIdHeader].ToString();
@@ -60,7 +65,16 @@ public static class NovaHost
 
             context.TraceIdentifier = id;
             context.Response.Headers[RequestIdHeader] = id;
+            if (!requests.IsEnabled(LogLevel.Debug))
+            {
+                await next();
+                return;
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await next();
+            var route = (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            LogRequest(requests, context.Request.Method, route, context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, id);
         });
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
@@ -91,6 +105,10 @@ public static class NovaHost
     }
 
     public static string RequestId(this HttpContext context) => context.TraceIdentifier;
+
+    // Route templates and ids only: never a path value, a body or a header.
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "{Method} {Route} -> {Status} in {Milliseconds:0.0} ms (request {RequestId})")]
+    private static partial void LogRequest(ILogger logger, string method, string route, int status, double milliseconds, string requestId);
 }
 
 /// <summary>Tells transient store failures (worth a retry) from permanent ones.</summary>
