@@ -198,7 +198,7 @@ public sealed class IncidentFoldTests
     }
 
     [Fact]
-    public void Fold_of_no_events_is_an_empty_incident_at_version_zero()
+    public void Fold_is_an_empty_incident_at_version_zero_when_there_are_no_events()
     {
         var state = IncidentState.Fold(IncidentId, []);
 
@@ -225,7 +225,9 @@ public sealed class IncidentFoldTests
         public History Fired(string key, string severity) =>
             Add(EventKinds.AlertFired, new EventBody
             {
-                AlertKey = key, Severity = severity, Summary = "alert " + key,
+                AlertKey = key,
+                Severity = severity,
+                Summary = "alert " + key,
                 Labels = ImmutableDictionary<string, string>.Empty.Add("alertname", key),
                 StartsAt = T0.AddSeconds(_n),
             });
