@@ -22,7 +22,7 @@ public static class RegionApp
     {
         time ??= TimeProvider.System;
         Directory.CreateDirectory(options.DataFolder);
-        var database = new SqliteDatabase(options.DatabasePath);
+        var database = new SqliteDatabase(options.DatabasePath, options.StoreBusyTimeout);
         database.Migrate(typeof(RegionApp).Assembly, "Nova.Region.Migrations.");
         var writer = new GroupCommitWriter(database);
         var config = new ConfigCache(database, writer);

@@ -23,6 +23,9 @@ public sealed record RegionOptions
     /// <summary>How often to look for alerts past their service's staleness timeout.</summary>
     public TimeSpan StaleSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a write waits for a lock on the database before ingest answers 503.</summary>
+    public TimeSpan StoreBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public string DatabasePath => Path.Combine(DataFolder, $"region-{Name}.db");
 
     public string KeyFilePath => Path.Combine(DataFolder, "keys", $"{Name}.kek");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -11,9 +12,15 @@ namespace Nova.Storage;
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
-    public SqliteDatabase(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="busyTimeout">How long a statement waits for a lock held elsewhere before it
+    /// fails (then callers answer 503); 5 s unless given. Tests that lock the file pass less.</param>
+    public SqliteDatabase(string path, TimeSpan? busyTimeout = null)
     {
+        var timeout = busyTimeout ?? TimeSpan.FromSeconds(5);
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={(int)timeout.TotalMilliseconds};");
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -22,7 +29,8 @@ public sealed class SqliteDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 5,
+            // Microsoft.Data.Sqlite retries a busy statement for this many whole seconds.
+            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(timeout.TotalSeconds)),
         }.ToString();
     }
 
@@ -34,7 +42,7 @@ public sealed class SqliteDatabase
         connection.Open();
         // FULL: a commit is on disk before Nova answers 2xx (durability invariant). Batched
         // commits keep the cost of the fsync off each single alert.
-        connection.Execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+        connection.Execute(_pragmas);
         return connection;
     }
 

@@ -11,15 +11,22 @@ namespace Nova.Integration.Tests;
 /// own loopback port and SQLite file) in a fresh temp folder. Shared by the tests of one
 /// class; each test makes its own tenant, so tests never see each other's data.
 /// </summary>
-public sealed class TopologyFixture : IAsyncLifetime
+/// <remarks>
+/// Not sealed: <see cref="FakeClockTopologyFixture"/> runs the same topology on a fake clock,
+/// <see cref="ShortBusyTimeoutTopologyFixture"/> with a short SQLite busy timeout.
+/// </remarks>
+public class TopologyFixture : IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly TimeSpan? _syncInterval;
+    private readonly TimeProvider? _time;
+    private readonly TimeSpan? _staleSweepInterval;
+    private readonly TimeSpan? _storeBusyTimeout;
 
     /// <summary>The class-fixture form: regions pull the change feed every 100 ms.</summary>
     public TopologyFixture()
-        : this(TimeSpan.FromMilliseconds(100))
+        : this(syncInterval: TimeSpan.FromMilliseconds(100))
     {
     }
 
@@ -28,6 +35,15 @@ public sealed class TopologyFixture : IAsyncLifetime
     /// the product default, as <c>nova up</c> runs it. Internal: xunit needs one public constructor.
     /// </summary>
     internal TopologyFixture(TimeSpan? syncInterval) => _syncInterval = syncInterval;
+
+    /// <summary>For fixtures that run the topology on a fake clock or with a short SQLite busy timeout.</summary>
+    protected TopologyFixture(TimeProvider? time, TimeSpan? staleSweepInterval = null, TimeSpan? storeBusyTimeout = null)
+    {
+        _syncInterval = TimeSpan.FromMilliseconds(100);
+        _time = time;
+        _staleSweepInterval = staleSweepInterval;
+        _storeBusyTimeout = storeBusyTimeout;
+    }
 
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "nova-it-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -38,12 +54,15 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Topology = await LocalTopology.StartAsync(DataFolder, LocalTopology.DefaultRegions, basePort: 0, syncInterval: _syncInterval);
+        Topology = await LocalTopology.StartAsync(
+            DataFolder, LocalTopology.DefaultRegions, basePort: 0, time: _time, syncInterval: _syncInterval,
+            staleSweepInterval: _staleSweepInterval, storeBusyTimeout: _storeBusyTimeout);
         Control = Client(Topology.Info.ControlUrl, Topology.OperatorKey);
     }
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         Control.Dispose();
         await Topology.DisposeAsync();
         try
@@ -110,7 +129,7 @@ public sealed class TopologyFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until every running region has applied the control plane's head revision.</summary>
-    public async Task WaitForSyncAsync(CancellationToken ct, TimeSpan? timeout = null)
+    public virtual async Task WaitForSyncAsync(CancellationToken ct, TimeSpan? timeout = null)
     {
         var head = await HeadRevisionAsync(ct);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));

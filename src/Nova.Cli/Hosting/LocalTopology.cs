@@ -26,12 +26,14 @@ public sealed class LocalTopology : IAsyncDisposable
     private WebApplication? _control;
     private ControlPlaneOptions? _controlOptions;
 
-    private LocalTopology(TopologyInfo info, TimeProvider time, LogLevel logLevel, TimeSpan syncInterval)
+    private LocalTopology(TopologyInfo info, TimeProvider time, LogLevel logLevel, TimeSpan syncInterval, TimeSpan? staleSweepInterval, TimeSpan? storeBusyTimeout)
     {
         Info = info;
         Time = time;
         LogLevel = logLevel;
         SyncInterval = syncInterval;
+        StaleSweepInterval = staleSweepInterval;
+        StoreBusyTimeout = storeBusyTimeout;
     }
 
     public TopologyInfo Info { get; }
@@ -42,24 +44,32 @@ public sealed class LocalTopology : IAsyncDisposable
 
     public TimeSpan SyncInterval { get; }
 
+    /// <summary>The regions' staleness sweep interval; null keeps <see cref="RegionOptions"/>' default.</summary>
+    public TimeSpan? StaleSweepInterval { get; }
+
+    /// <summary>The regions' SQLite busy timeout; null keeps <see cref="RegionOptions"/>' default.</summary>
+    public TimeSpan? StoreBusyTimeout { get; }
+
     public string OperatorKey { get; private set; } = "";
 
     public static string TopologyFile(string dataFolder) => Path.Combine(dataFolder, "topology.json");
 
     /// <summary>
     /// Starts everything. <paramref name="basePort"/> 0 picks free ports (tests); otherwise the
-    /// control plane takes basePort and region i takes basePort + 1 + i.
+    /// control plane takes basePort and region i takes basePort + 1 + i. Tests that drive a fake
+    /// clock pass a short <paramref name="staleSweepInterval"/> (in the clock's time); tests that
+    /// lock a region's database pass a short <paramref name="storeBusyTimeout"/>.
     /// </summary>
     public static async Task<LocalTopology> StartAsync(
         string dataFolder, IReadOnlyList<string> regions, int basePort, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning,
-        TimeSpan? syncInterval = null, Action<string>? progress = null, CancellationToken ct = default)
+        TimeSpan? syncInterval = null, Action<string>? progress = null, TimeSpan? staleSweepInterval = null, TimeSpan? storeBusyTimeout = null, CancellationToken ct = default)
     {
         dataFolder = Path.GetFullPath(dataFolder);
         var ports = basePort == 0 ? FreePorts(regions.Count + 1) : Enumerable.Range(basePort, regions.Count + 1).ToList();
         var controlUrl = $"http://127.0.0.1:{ports[0]}";
         var regionUrls = regions.Select((r, i) => (r, url: $"http://127.0.0.1:{ports[i + 1]}")).ToDictionary(p => p.r, p => p.url, StringComparer.Ordinal);
         var info = new TopologyInfo(controlUrl, regionUrls, dataFolder, Path.Combine(dataFolder, "control", "operator.key"));
-        var topology = new LocalTopology(info, time ?? TimeProvider.System, logLevel, syncInterval ?? TimeSpan.FromMilliseconds(500));
+        var topology = new LocalTopology(info, time ?? TimeProvider.System, logLevel, syncInterval ?? TimeSpan.FromMilliseconds(500), staleSweepInterval, storeBusyTimeout);
         try
         {
             progress?.Invoke($"starting control plane on {controlUrl}");
@@ -114,6 +124,16 @@ public sealed class LocalTopology : IAsyncDisposable
             ControlApiKey = OperatorKey,
             SyncInterval = SyncInterval,
         };
+        if (StaleSweepInterval is { } sweep)
+        {
+            options = options with { StaleSweepInterval = sweep };
+        }
+
+        if (StoreBusyTimeout is { } busy)
+        {
+            options = options with { StoreBusyTimeout = busy };
+        }
+
         var app = RegionApp.Build(options, Time, LogLevel);
         await app.StartAsync(ct);
         _regions[region] = app;

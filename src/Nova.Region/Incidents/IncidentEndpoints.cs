@@ -34,7 +34,7 @@ internal static class IncidentEndpoints
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, RegionOptions options, ConfigCache config, IncidentStore store,
-        string? tenant, string? status, string? service, string? since, int? limit, string? cursor, CancellationToken ct)
+        string? tenant, string? status, string? service, string? since, string? limit, string? cursor, CancellationToken ct)
     {
         var snapshot = config.Current;
         var (caller, tenantDoc, refusal) = Authorize(http, snapshot, options, tenant, r => r.CanRead());
@@ -62,9 +62,11 @@ internal static class IncidentEndpoints
             }
         }
 
-        if (limit is < 1 or > 500)
+        // Bound as text: an int parameter that fails to bind is an empty 400 with no problem document.
+        var take = 50;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
-            errors.Add(new("limit", "Must be between 1 and 500."));
+            errors.Add(new("limit", "Must be a whole number between 1 and 500."));
         }
 
         if (cursor is not null && (cursor.Length > 100 || !cursor.Contains('|', StringComparison.Ordinal)))
@@ -92,7 +94,7 @@ internal static class IncidentEndpoints
             return Problems.Validation(errors);
         }
 
-        var page = await store.ListAsync(tenantDoc!.Id, new IncidentStore.ListFilter(status, serviceDoc?.Id, sinceAt, limit ?? 50, cursor), id => SlugOf(snapshot, id), ct);
+        var page = await store.ListAsync(tenantDoc!.Id, new IncidentStore.ListFilter(status, serviceDoc?.Id, sinceAt, take, cursor), id => SlugOf(snapshot, id), ct);
         _ = caller;
         return TypedResults.Ok(page);
     }
@@ -168,7 +170,8 @@ internal static class IncidentEndpoints
         {
             IncidentStore.ActionOutcome.NotFound => Problems.NotFound($"No incident {id} in {options.Name}."),
             IncidentStore.ActionOutcome.VersionMismatch => Problems.VersionMismatch(ifMatch!.Value, result.Version),
-            IncidentStore.ActionOutcome.Conflict => Problems.Conflict(result.Detail!, new Dictionary<string, object?> { ["status"] = result.Status, ["currentVersion"] = result.Version }),
+            // Not "status": that member of a problem document is the HTTP status code (RFC 9457).
+            IncidentStore.ActionOutcome.Conflict => Problems.Conflict(result.Detail!, new Dictionary<string, object?> { ["incidentStatus"] = result.Status, ["currentVersion"] = result.Version }),
             _ => TypedResults.Ok(new { id, status = result.Status, version = result.Version, changed = result.Outcome == IncidentStore.ActionOutcome.Done }),
         };
     }

@@ -42,7 +42,11 @@ public sealed class IncidentStore(
             int opened = 0, updated = 0, resolved = 0, ignored = 0;
             var touched = new List<string>();
             var groupIndex = message.GroupKey is null ? null : w.Key.BlindIndex("group:" + message.GroupKey);
-            foreach (var alert in message.Alerts)
+            // Firing alerts first: a notification is its group's state at one instant, and
+            // Alertmanager orders alerts by labels, not status. Applied in body order, a resolve
+            // listed before a firing alert of the same group would end the incident and the
+            // firing one would open a second incident.
+            foreach (var alert in message.Alerts.OrderBy(a => a.Status == AlertStatuses.Firing ? 0 : 1))
             {
                 var index = w.Key.BlindIndex("am:" + alert.Fingerprint);
                 var episode = alert.StartsAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
@@ -167,6 +171,13 @@ public sealed class IncidentStore(
         string? incidentId = null;
         if (AlertRows.FindOpen(w, index) is { } previous)
         {
+            // An older episode delivered after a newer one (an HA peer or a retry lagging
+            // behind) is stale news: superseding would end the episode that is really firing.
+            if (long.TryParse(previous.Episode, NumberStyles.None, CultureInfo.InvariantCulture, out var openTicks) && openTicks > alert.StartsAt.UtcTicks)
+            {
+                return new(Outcome.Ignored, previous.IncidentId);
+            }
+
             // The same fingerprint fires with a new startsAt while an older episode is still
             // open here: its resolve was lost. End the old episode; the new one joins the
             // same incident if that is still open.
