@@ -37,6 +37,8 @@ public static partial class NovaHost
         // path (/v1/ingest/alertmanager/KEY): Nova logs requests itself, by route template.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+        // Nova logs handled errors itself (one line for a transient store problem).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
         // Start-up failures reach the caller as exceptions and are reported there in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         // The process that hosts a role owns Ctrl-C and SIGTERM (nova up runs several hosts in
@@ -80,6 +82,15 @@ public static partial class NovaHost
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var transient = error is not null && Transient.IsTransient(error);
+            if (transient)
+            {
+                LogTransient(requests, context.Request.Method, context.TraceIdentifier, error!.GetBaseException().Message);
+            }
+            else
+            {
+                LogUnhandled(requests, error, context.Request.Method, context.TraceIdentifier);
+            }
+
             var result = transient
                 ? Problems.Unavailable("The store is busy or unreachable; retry shortly.")
                 : Problems.Of(500, ProblemTypes.Internal, "Internal error", $"Nova failed to handle the request; report request id {context.TraceIdentifier}.");
@@ -105,6 +116,12 @@ public static partial class NovaHost
     }
 
     public static string RequestId(this HttpContext context) => context.TraceIdentifier;
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Method} failed for a transient store problem, answered 503 (request {RequestId}): {Error}")]
+    private static partial void LogTransient(ILogger logger, string method, string requestId, string error);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "{Method} failed, answered 500 (request {RequestId})")]
+    private static partial void LogUnhandled(ILogger logger, Exception? error, string method, string requestId);
 
     // Route templates and ids only: never a path value, a body or a header.
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "{Method} {Route} -> {Status} in {Milliseconds:0.0} ms (request {RequestId})")]

@@ -216,9 +216,12 @@ public sealed class IncidentActionTests(TopologyFixture nova) : IClassFixture<To
         var pages = 0;
         do
         {
-            var url = $"v1/incidents?tenant={tenant.Slug}&limit=3" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+            // Sent unescaped on purpose: a cursor must survive clients that do not escape it
+            // (an earlier cursor held '+' from "+00:00", which a query string turns into a space).
+            var url = $"v1/incidents?tenant={tenant.Slug}&limit=3" + (cursor is null ? "" : "&cursor=" + cursor);
             var page = (await region.GetFromJsonAsync<IncidentPage>(url, TopologyFixture.Json, ct))!;
             Assert.InRange(page.Items.Count, 1, 3);
+            Assert.True(page.NextCursor is null || System.Text.RegularExpressions.Regex.IsMatch(page.NextCursor, "^[A-Za-z0-9_-]+$"), page.NextCursor);
             seen.AddRange(page.Items.Select(i => i.Id));
             cursor = page.NextCursor;
             pages++;

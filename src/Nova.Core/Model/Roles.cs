@@ -36,7 +36,7 @@ public static class Roles
         _ => "viewer",
     };
 
-    /// <summary>Reads incidents: everyone but auditors read them; auditors read audit records.</summary>
+    /// <summary>Reads incidents: every role, auditors included (they answer auditors about incidents).</summary>
     public static bool CanRead(this Role role) => role is Role.Viewer or Role.Responder or Role.Admin or Role.Owner or Role.Auditor;
 
     public static bool CanRespond(this Role role) => role is Role.Responder or Role.Admin or Role.Owner;

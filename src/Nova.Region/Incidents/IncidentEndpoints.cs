@@ -69,7 +69,7 @@ internal static class IncidentEndpoints
             errors.Add(new("limit", "Must be a whole number between 1 and 500."));
         }
 
-        if (cursor is not null && (cursor.Length > 100 || !cursor.Contains('|', StringComparison.Ordinal)))
+        if (cursor is not null && IncidentStore.ParseCursor(cursor) is null)
         {
             errors.Add(new("cursor", "Not a cursor from a previous page's nextCursor."));
         }
@@ -130,7 +130,8 @@ internal static class IncidentEndpoints
 
         int? ifMatch = null;
         var header = http.Request.Headers.IfMatch.ToString();
-        if (header.Length > 0)
+        // "*" matches any current version (RFC 9110): the caller does not guard the action.
+        if (header.Length > 0 && header.Trim() != "*")
         {
             var text = header.Trim();
             if (text.StartsWith("W/", StringComparison.Ordinal))

@@ -364,12 +364,7 @@ public sealed class IncidentStore(
     public async Task<IncidentPage> ListAsync(string tenantId, ListFilter filter, Func<string, string> serviceSlug, CancellationToken ct)
     {
         // Keyset paging on (created_at, id), newest first: stable while incidents keep arriving.
-        string? cursorAt = null, cursorId = null;
-        if (filter.Cursor is { } cursor && cursor.Split('|') is [var at, var id])
-        {
-            cursorAt = at;
-            cursorId = id;
-        }
+        var (cursorAt, cursorId) = filter.Cursor is { } cursor && ParseCursor(cursor) is { } position ? position : (null, null);
 
         await using var c = database.Open();
         var rows = (await c.QueryAsync<IncidentRow>(new CommandDefinition(
@@ -382,8 +377,35 @@ public sealed class IncidentStore(
             cancellationToken: ct))).AsList();
         var key = keys.Find(tenantId);
         var items = rows.Take(filter.Limit).Select(r => r.ToSummary(key!, options.Name, serviceSlug(r.service_id))).ToList();
-        var next = rows.Count > filter.Limit ? $"{rows[filter.Limit - 1].created_at}|{rows[filter.Limit - 1].id}" : null;
+        var next = rows.Count > filter.Limit ? Cursor(rows[filter.Limit - 1].created_at, rows[filter.Limit - 1].id) : null;
         return new IncidentPage(items, next);
+    }
+
+    /// <summary>An opaque page cursor (base64url), safe in a URL without escaping.</summary>
+    private static string Cursor(string createdAt, string id) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(createdAt + "|" + id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The position a cursor names, or null when it is not one Nova made.</summary>
+    public static (string? CreatedAt, string? Id)? ParseCursor(string cursor)
+    {
+        if (cursor.Length is 0 or > 200)
+        {
+            return null;
+        }
+
+        var text = cursor.Replace('-', '+').Replace('_', '/');
+        text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
+        try
+        {
+            var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text)).Split('|');
+            return parts is [var at, var id] && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out _) && Nova.Core.Ids.EventIds.IsValid(id)
+                ? (at, id)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     public async Task<IncidentDetail?> GetAsync(string? tenantId, string incidentId, Func<string, string> serviceSlug, CancellationToken ct)
