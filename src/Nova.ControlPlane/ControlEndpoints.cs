@@ -282,6 +282,14 @@ internal static partial class ControlEndpoints
             return denied;
         }
 
+        var caller = Caller.Of(http);
+        var target = (await store.ApiKeysAsync(found!.Id, ct)).FirstOrDefault(k => k.Id == keyId);
+        if (target?.Role == "owner" && !caller.IsOperator && caller.Role != Role.Owner)
+        {
+            await store.RecordDeniedAsync(Audit(http, "api-key.revoke") with { TenantId = found.Id }, "tenant:" + found.Slug + "/api-key:" + keyId, ct);
+            return Problems.Forbidden("Only an owner can revoke an owner key.");
+        }
+
         var revoked = await store.RevokeApiKeyAsync(found!.Id, keyId, Audit(http, "api-key.revoke") with { TenantId = found.Id }, "tenant:" + found.Slug, ct);
         return revoked is null ? Problems.NotFound($"{found.Slug} has no API key '{keyId}'.") : TypedResults.Ok(revoked);
     }

@@ -29,14 +29,11 @@ public static partial class NovaHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(minimumLevel);
-        // Framework logs stay quiet unless the caller asks for debug level (--verbose).
-        var frameworkLevel = minimumLevel <= LogLevel.Debug ? minimumLevel : LogLevel.Warning;
-        builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", frameworkLevel);
-        // ASP.NET Core's request log writes full paths, and an integration key may be in the
-        // path (/v1/ingest/alertmanager/KEY): Nova logs requests itself, by route template.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+        // Framework logs stay at Warning even with --verbose: ASP.NET Core's request and routing
+        // logs write full paths, and an integration key may be in the path
+        // (/v1/ingest/alertmanager/KEY). Nova logs requests itself, by route template.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // Nova logs handled errors itself (one line for a transient store problem).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
         // Start-up failures reach the caller as exceptions and are reported there in one line.
@@ -107,6 +104,10 @@ public static partial class NovaHost
             if (context.Response.StatusCode == 404 && !context.Response.HasStarted)
             {
                 await Problems.NotFound($"No endpoint at {context.Request.Method} {context.Request.Path}.").ExecuteAsync(context);
+            }
+            else if (context.Response.StatusCode == 400 && !context.Response.HasStarted)
+            {
+                await Problems.Validation([new Nova.Contracts.FieldError("query", "A query or route parameter has the wrong type (for example a number that is not a number).")]).ExecuteAsync(context);
             }
             else if (context.Response.StatusCode == 405 && !context.Response.HasStarted)
             {

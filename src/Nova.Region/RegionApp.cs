@@ -42,6 +42,7 @@ public static class RegionApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
         builder.Services.AddHostedService<StaleSweeper>();
         var app = builder.Build();
+        app.Services.GetRequiredService<IncidentStore>().ResumeClock();
         app.UseNovaDefaults();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = "region", region = options.Name }));
         app.MapGet("/v1/status", (ConfigCache cache, ConfigSync sync) =>

@@ -93,10 +93,18 @@ public sealed class LogContentTests : IAsyncLifetime
             Assert.Contains("note-" + marker, text, StringComparison.Ordinal);
         }
 
-        // The region logged at debug level (ASP.NET Core's request logs included): the check
-        // below looks at real log lines, not at an empty stream.
-        Assert.Contains("/v1/ingest/alertmanager", _nova.Region(Region).Output, StringComparison.Ordinal);
-        Assert.Contains("/v1/incidents/" + amIncident + "/notes", _nova.Region(Region).Output, StringComparison.Ordinal);
+        // An integration key in the URL is a secret: it must not reach the log either.
+        using (var response = await _nova.PostJsonAsync(Region, "v1/ingest/alertmanager/" + key, webhook, bearer: null, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The region logged its requests at debug level (by route template): the checks below
+        // look at real log lines, not at an empty stream.
+        Assert.Contains("POST /v1/ingest/alertmanager ", _nova.Region(Region).Output, StringComparison.Ordinal);
+        Assert.Contains("POST /v1/ingest/alertmanager/{key} ", _nova.Region(Region).Output, StringComparison.Ordinal);
+        Assert.Contains("POST /v1/incidents/{id}/notes ", _nova.Region(Region).Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, _nova.Region(Region).Output, StringComparison.Ordinal);
 
         // kill -9 leaves the WAL and shm files as they are: scan them as well as the database.
         foreach (var process in _nova.All)

@@ -87,6 +87,7 @@ public sealed class ConfigCache(SqliteDatabase database, GroupCommitWriter write
     /// <summary>Persists a page of changes and its revision in one transaction, then publishes it.</summary>
     public async Task ApplyAsync(ChangePage page, CancellationToken ct)
     {
+        // Callers apply pages one at a time, in order (ConfigSync serialises its pulls).
         if (page.Changes.Count == 0 && page.Revision <= _current.Revision)
         {
             return;

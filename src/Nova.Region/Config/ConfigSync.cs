@@ -15,6 +15,9 @@ public sealed partial class ConfigSync(RegionOptions options, ConfigCache cache,
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri(options.ControlUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
 
+    // One pull at a time: two concurrent pulls could publish an older snapshot over a newer one.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     public DateTimeOffset? LastSyncAt { get; private set; }
 
     public bool Reachable { get; private set; }
@@ -26,6 +29,19 @@ public sealed partial class ConfigSync(RegionOptions options, ConfigCache cache,
 
     /// <summary>Pulls until the feed has no more; public so tests and start-up can sync at once.</summary>
     public async Task SyncOnceAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await PullAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task PullAsync(CancellationToken ct)
     {
         while (true)
         {
@@ -84,6 +100,7 @@ public sealed partial class ConfigSync(RegionOptions options, ConfigCache cache,
     public override void Dispose()
     {
         _http.Dispose();
+        _gate.Dispose();
         base.Dispose();
     }
 

@@ -170,6 +170,8 @@ internal static class IncidentEndpoints
         return result.Outcome switch
         {
             IncidentStore.ActionOutcome.NotFound => Problems.NotFound($"No incident {id} in {options.Name}."),
+            IncidentStore.ActionOutcome.WrongRegion => Problems.WrongRegion(result.Detail!, snapshot.UrlOf(result.Detail!),
+                $"The incident's service lives in {result.Detail}; act on it there. Nothing was changed in {options.Name}."),
             IncidentStore.ActionOutcome.VersionMismatch => Problems.VersionMismatch(ifMatch!.Value, result.Version),
             // Not "status": that member of a problem document is the HTTP status code (RFC 9457).
             IncidentStore.ActionOutcome.Conflict => Problems.Conflict(result.Detail!, new Dictionary<string, object?> { ["incidentStatus"] = result.Status, ["currentVersion"] = result.Version }),

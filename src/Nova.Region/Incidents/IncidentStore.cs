@@ -29,6 +29,19 @@ public sealed class IncidentStore(
     private readonly EventIdGenerator _ids = new(time);
     private readonly HybridLogicalClock _clock = new(time);
 
+    /// <summary>
+    /// Moves the clock past every event already stored, so events appended after a restart
+    /// (even with the wall clock stepped back) order after the ones before it.
+    /// </summary>
+    public void ResumeClock()
+    {
+        using var c = database.Open();
+        if (c.ExecuteScalar<string?>("SELECT MAX(hlc) FROM events") is { } last && HlcTimestamp.TryParse(last, out var stamp))
+        {
+            _clock.Observe(stamp);
+        }
+    }
+
     public sealed record Context(string? Actor, string RequestId);
 
     // ---- ingest ------------------------------------------------------------------------
@@ -297,6 +310,7 @@ public sealed class IncidentStore(
         VersionMismatch,
         Conflict,
         Unchanged,
+        WrongRegion,
     }
 
     public sealed record ActionResult(ActionOutcome Outcome, int Version, string Status, string? Detail = null);
@@ -313,6 +327,12 @@ public sealed class IncidentStore(
             if (serviceId is null || lookup(serviceId) is not { } service)
             {
                 return new ActionResult(ActionOutcome.NotFound, 0, "");
+            }
+
+            if (service.HomeRegion != options.Name)
+            {
+                // The service has moved: only its home region may write (region affinity).
+                return new ActionResult(ActionOutcome.WrongRegion, 0, "", service.HomeRegion);
             }
 
             var w = Writer(c, tx, service, context.Actor);

@@ -32,6 +32,19 @@ public sealed record AlertmanagerMessage(string Version, string? GroupKey, int T
     /// </summary>
     public static ParseResult Parse(JsonElement root)
     {
+        try
+        {
+            return ParseChecked(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to turn a lone surrogate escape ("\ud800") into a string.
+            return new(null, [new("$", "A string holds invalid Unicode (an unpaired surrogate escape); fix the sender's encoding.")], null);
+        }
+    }
+
+    private static ParseResult ParseChecked(JsonElement root)
+    {
         var errors = new List<FieldError>();
         if (root.ValueKind != JsonValueKind.Object)
         {

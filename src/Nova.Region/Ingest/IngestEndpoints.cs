@@ -125,11 +125,24 @@ internal static class IngestEndpoints
             return (null, null, Problems.Unauthorized("The integration key was disabled; create a new integration for the service."));
         }
 
+        if (!config.Tenants.TryGetValue(service.TenantId, out var tenant))
+        {
+            return (null, null, Problems.Unavailable($"Region {options.Name} has the service but not yet its tenant; retry shortly."));
+        }
+
         if (service.HomeRegion != options.Name)
         {
             var url = config.UrlOf(service.HomeRegion);
             return (null, null, Problems.WrongRegion(service.HomeRegion, url,
                 $"This service lives in {service.HomeRegion}; send its alerts to {url ?? service.HomeRegion}. Nothing was stored in {options.Name}."));
+        }
+
+        if (!tenant.AllowedRegions.Contains(options.Name))
+        {
+            // Placement is checked at the control plane too; this guards a policy that changed later.
+            var home = tenant.AllowedRegions.FirstOrDefault() ?? service.HomeRegion;
+            return (null, null, Problems.WrongRegion(home, config.UrlOf(home),
+                $"{tenant.Slug}'s data may not live in {options.Name}; nothing was stored."));
         }
 
         return (service, integration.Id, null);

@@ -26,6 +26,19 @@ public sealed record PagerDutyEvent(
     /// <summary>The event, or PagerDuty-style messages naming every problem at once.</summary>
     public static (PagerDutyEvent? Event, IReadOnlyList<string> Errors) Parse(JsonElement root)
     {
+        try
+        {
+            return ParseChecked(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to turn a lone surrogate escape ("\ud800") into a string.
+            return (null, ["Event object holds a string with invalid Unicode (an unpaired surrogate escape)"]);
+        }
+    }
+
+    private static (PagerDutyEvent? Event, IReadOnlyList<string> Errors) ParseChecked(JsonElement root)
+    {
         var errors = new List<string>();
         if (root.ValueKind != JsonValueKind.Object)
         {
