@@ -65,9 +65,10 @@ internal static class Cli
             {
                 return 130;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or JsonException)
+            catch (Exception e)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                // Whatever went wrong, the user gets one line, not a stack trace.
+                Console.Error.WriteLine("error: " + Safe(e.GetBaseException().Message));
                 return 1;
             }
         };
@@ -96,5 +97,33 @@ internal static class Cli
         return table;
     }
 
-    public static string Esc(string? text) => Markup.Escape(text ?? "");
+    public static string Esc(string? text) => Markup.Escape(Safe(text));
+
+    /// <summary>
+    /// Alert content comes from whoever holds an integration key: control characters and
+    /// bidirectional overrides are shown as escapes, so they cannot recolour, rewrite or
+    /// spoof the operator's terminal, or break a table row.
+    /// </summary>
+    public static string Safe(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C')
+            {
+                builder.Append(c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ => $"\\u{(int)c:x4}" });
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
 }

@@ -11,6 +11,8 @@ public static class ProblemTypes
     public const string MalformedJson = Prefix + "malformed-json";
     public const string UnsupportedVersion = Prefix + "unsupported-version";
     public const string PayloadTooLarge = Prefix + "payload-too-large";
+    public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
+    public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string Unauthorized = Prefix + "unauthorized";
     public const string Forbidden = Prefix + "forbidden";
     public const string NotFound = Prefix + "not-found";

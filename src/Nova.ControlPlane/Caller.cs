@@ -1,14 +1,10 @@
 using Microsoft.AspNetCore.Http;
-using Nova.Core.Model;
+using Nova.Hosting;
 
 namespace Nova.ControlPlane;
 
-/// <summary>Who is calling: an API key with a role, scoped to one tenant or (operator) to all.</summary>
-public sealed record Caller(string KeyId, string? TenantId, Role Role)
+internal static class Caller
 {
-    public bool IsOperator => TenantId is null && Role == Role.Owner;
-
-    public bool Sees(string tenantId) => TenantId is null || TenantId == tenantId;
-
-    public static Caller Of(HttpContext context) => (Caller)context.Items[typeof(Caller)]!;
+    /// <summary>The caller the authentication filter put on the request.</summary>
+    public static ApiCaller Of(HttpContext context) => (ApiCaller)context.Items[typeof(ApiCaller)]!;
 }

@@ -16,7 +16,20 @@ public static class ControlPlaneApp
     public static async Task<WebApplication> BuildAsync(ControlPlaneOptions options, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning, CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
-        Directory.CreateDirectory(options.DataFolder);
+        var folderLock = DataFolderLock.Acquire(options.DataFolder);
+        try
+        {
+            return await BuildAsync(options, time, logLevel, folderLock, ct);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> BuildAsync(ControlPlaneOptions options, TimeProvider time, LogLevel logLevel, DataFolderLock folderLock, CancellationToken ct)
+    {
         var database = new SqliteDatabase(options.DatabasePath);
         database.Migrate(typeof(ControlPlaneApp).Assembly, "Nova.ControlPlane.Migrations.");
         var writer = new GroupCommitWriter(database);
@@ -30,11 +43,13 @@ public static class ControlPlaneApp
         await BootstrapOperatorKeyAsync(store, options, ct);
 
         var builder = NovaHost.CreateBuilder(options.Url, logLevel);
+        builder.Services.AddSingleton(_ => folderLock); // a factory registration: the app disposes it, releasing the folder
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(writer);
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<DataFolderLock>(); // resolved now, so disposing the app releases it
         app.UseNovaDefaults();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = "control-plane" }));
         var api = app.MapGroup("/v1").AddEndpointFilter(AuthenticateAsync);
@@ -69,31 +84,15 @@ public static class ControlPlaneApp
     private static async ValueTask<object?> AuthenticateAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var token = Bearer.From(http.Request);
-        if (token is null)
-        {
-            return Problems.Unauthorized("Send an API key as 'Authorization: Bearer nova_key_…' (nova up writes the operator key to its data folder).");
-        }
-
-        if (!Secrets.TryParseApiKey(token, out var keyId, out var secret))
-        {
-            return Problems.Unauthorized("The API key is not in Nova's format (nova_key_…); check for a truncated or pasted-wrong key.");
-        }
-
         var store = http.RequestServices.GetRequiredService<ControlStore>();
-        var key = await store.FindApiKeyAsync(keyId, http.RequestAborted);
-        if (key is null || !Secrets.HashEquals(key.SecretHash, Secrets.Hash(secret)))
+        var (caller, problem) = await ApiKeyAuth.AuthenticateAsync(
+            http.Request, keyId => new ValueTask<ApiKeyDoc?>(store.FindApiKeyAsync(keyId, http.RequestAborted)), "create one with 'nova api-key create'.");
+        if (problem is not null)
         {
-            return Problems.Unauthorized("The API key is unknown; create one with 'nova api-key create'.");
+            return problem;
         }
 
-        if (key.Revoked)
-        {
-            return Problems.Unauthorized($"The API key {keyId} was revoked; use another key.");
-        }
-
-        Roles.TryParse(key.Role, out var role);
-        http.Items[typeof(Caller)] = new Caller(keyId, key.TenantId, role);
+        http.Items[typeof(ApiCaller)] = caller;
         return await next(context);
     }
 }

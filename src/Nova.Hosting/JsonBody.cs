@@ -50,6 +50,11 @@ public static class JsonBody
             var value = JsonSerializer.Deserialize<T>(bytes.Span, Options);
             return value is null ? (null, Problems.MalformedJson("The body is JSON null; send an object.")) : (value, null);
         }
+        catch (JsonException e) when (e.Path is { Length: > 1 } path && e.InnerException is null or InvalidOperationException && IsWellFormed(bytes.Span))
+        {
+            // Valid JSON with a field of the wrong type: a validation problem naming the field.
+            return (null, Problems.Validation([new Nova.Contracts.FieldError(path.TrimStart('$', '.'), "Has the wrong JSON type (for example a number where text is expected).")]));
+        }
         catch (JsonException e)
         {
             return (null, Problems.MalformedJson(Describe(e)));
@@ -58,6 +63,12 @@ public static class JsonBody
 
     public static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Problem)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken ct)
     {
+        if (request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return (default, Problems.Of(415, Nova.Contracts.ProblemTypes.UnsupportedMediaType, "Unsupported content encoding",
+                $"Content-Encoding '{encoding}' is not supported; send the body uncompressed."));
+        }
+
         // The content type is not checked: senders (and curl users) often leave it out or get
         // it wrong; the body either parses as JSON or gets a clear malformed-json problem.
         if (request.ContentLength > limit)
@@ -88,6 +99,23 @@ public static class JsonBody
         }
 
         return (buffer.WrittenMemory, null);
+    }
+
+    private static bool IsWellFormed(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(JsonException e) =>

@@ -111,7 +111,7 @@ public static partial class NovaHost
             }
             else if (context.Response.StatusCode == 405 && !context.Response.HasStarted)
             {
-                await Problems.Of(405, ProblemTypes.NotFound, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}.").ExecuteAsync(context);
+                await Problems.Of(405, ProblemTypes.MethodNotAllowed, "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}.").ExecuteAsync(context);
             }
         });
     }

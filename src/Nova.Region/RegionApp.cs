@@ -21,7 +21,20 @@ public static class RegionApp
     public static WebApplication Build(RegionOptions options, TimeProvider? time = null, LogLevel logLevel = LogLevel.Warning)
     {
         time ??= TimeProvider.System;
-        Directory.CreateDirectory(options.DataFolder);
+        var folderLock = DataFolderLock.Acquire(options.DataFolder);
+        try
+        {
+            return Build(options, time, logLevel, folderLock);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(RegionOptions options, TimeProvider time, LogLevel logLevel, DataFolderLock folderLock)
+    {
         var database = new SqliteDatabase(options.DatabasePath, options.StoreBusyTimeout);
         database.Migrate(typeof(RegionApp).Assembly, "Nova.Region.Migrations.");
         var writer = new GroupCommitWriter(database);
@@ -30,6 +43,7 @@ public static class RegionApp
         var keys = new KeyRing(options.Name, KeyFile.LoadOrCreate(options.KeyFilePath), database);
 
         var builder = NovaHost.CreateBuilder(options.Url, logLevel);
+        builder.Services.AddSingleton(_ => folderLock); // a factory registration: the app disposes it, releasing the folder
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
@@ -42,6 +56,7 @@ public static class RegionApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
         builder.Services.AddHostedService<StaleSweeper>();
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<DataFolderLock>(); // resolved now, so disposing the app releases it
         app.Services.GetRequiredService<IncidentStore>().ResumeClock();
         app.UseNovaDefaults();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = "region", region = options.Name }));

@@ -21,6 +21,11 @@ public sealed record Connection(string ControlUrl, string ApiKey, string Source)
     {
         var url = Environment.GetEnvironmentVariable("NOVA_URL");
         var key = Environment.GetEnvironmentVariable("NOVA_API_KEY");
+        if (!string.IsNullOrEmpty(url) && !(Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"))
+        {
+            throw new CliError($"NOVA_URL '{url}' is not an http(s) URL, e.g. http://127.0.0.1:7400.");
+        }
+
         if (!string.IsNullOrEmpty(url) && !string.IsNullOrEmpty(key))
         {
             return new Connection(url.TrimEnd('/'), key.Trim(), "NOVA_URL and NOVA_API_KEY");

@@ -14,7 +14,13 @@ namespace Nova.Cli.Client;
 /// </summary>
 public sealed class NovaClient(Connection connection, TextWriter notices) : IDisposable
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: non-ASCII text travels as UTF-8 (an emoji note is 4 bytes, not 12),
+    // and --json output stays readable. Control characters are still escaped.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -90,7 +96,14 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
                     return (T)(object)JsonDocument.Parse(text).RootElement.Clone();
                 }
 
-                return JsonSerializer.Deserialize<T>(text, Json) ?? throw new CliError($"{method} {url} answered an empty body.");
+                try
+                {
+                    return JsonSerializer.Deserialize<T>(text, Json) ?? throw new CliError($"{method} {url} answered an empty body.");
+                }
+                catch (JsonException)
+                {
+                    throw new CliError($"{method} {url} answered something nova does not understand; check that NOVA_URL or --data points at Nova.");
+                }
             }
         }
     }

@@ -17,8 +17,13 @@ internal static class AuditCommands
         };
         command.SetAction(Cli.Action(async (parse, ct) =>
         {
+            var n = parse.GetValue(limit);
+            if (n is < 1 or > 1000)
+            {
+                throw new CliError("--limit must be between 1 and 1000.");
+            }
+
             using var client = Cli.Client(parse);
-            var n = Math.Clamp(parse.GetValue(limit), 1, 1000);
             var tenantSlug = parse.GetValue(tenant);
             TenantView? t = null;
             if (tenantSlug is not null)
@@ -61,6 +66,11 @@ internal static class AuditCommands
                     return (log.Name, records: new List<AuditRecordView>(), error: e.Message);
                 }
             }));
+            if (results.All(r => r.error is not null))
+            {
+                throw new CliError(string.Join("; ", results.Select(r => $"{r.Name}: {r.error}")));
+            }
+
             foreach (var (name, _, error) in results.Where(r => r.error is not null))
             {
                 Console.Error.WriteLine($"warning: partial result: {name}: {error}");

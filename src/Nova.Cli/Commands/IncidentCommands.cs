@@ -17,6 +17,11 @@ internal static class IncidentCommands
         var list = new Command("list", "List incidents from every region the tenant's data lives in, newest first.") { tenant, status, service, since, limit };
         list.SetAction(Cli.Action(async (parse, ct) =>
         {
+            if (parse.GetValue(limit) is < 1 or > 500)
+            {
+                throw new CliError("--limit must be between 1 and 500.");
+            }
+
             using var client = Cli.Client(parse);
             var t = await TenantAsync(client, parse.GetValue(tenant), ct);
             var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
@@ -109,17 +114,21 @@ internal static class IncidentCommands
 
             var i = detail.Incident;
             Console.WriteLine($"{i.Id}  {i.Status}  {i.Severity}  version {i.Version}");
-            Console.WriteLine($"  {i.Title}");
+            Console.WriteLine($"  {Cli.Safe(i.Title)}");
             Console.WriteLine($"  service {i.Service} in {region} ({url}); alerts {i.OpenAlerts} open of {i.AlertCount}; from {i.Source}");
             foreach (var a in detail.Alerts)
             {
-                Console.WriteLine($"  alert {a.Key} {a.Status} {a.Severity}: {a.Summary}");
+                Console.WriteLine($"  alert {Cli.Safe(a.Key)} {a.Status} {a.Severity}: {Cli.Safe(a.Summary)}");
+                foreach (var (name, value) in a.Labels)
+                {
+                    Console.WriteLine($"      {Cli.Safe(name)}={Cli.Safe(value)}");
+                }
             }
 
             Console.WriteLine("  timeline:");
             foreach (var e in detail.Timeline)
             {
-                Console.WriteLine($"    {e.At:u}  {e.Text}{(e.Actor is null ? "" : $"  [{e.Actor}]")}");
+                Console.WriteLine($"    {e.At:u}  {Cli.Safe(e.Text)}{(e.Actor is null ? "" : $"  [{Cli.Safe(e.Actor)}]")}");
             }
         }));
         return show;
@@ -155,7 +164,13 @@ internal static class IncidentCommands
             var (region, url, detail) = await FindAsync(client, parse.GetValue(id)!, parse.GetValue(tenant), ct);
             var result = await client.PostAsync<ActionAnswer>($"{url}/v1/incidents/{detail.Incident.Id}/notes?tenant={detail.Incident.TenantId}",
                 new NoteRequest(parse.GetValue(text)), ct, parse.GetValue(version)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Print(parse, result, region);
+            if (Cli.WantsJson(parse))
+            {
+                Cli.PrintJson(result);
+                return;
+            }
+
+            Console.WriteLine($"Note added to {result.Id} ({result.Status}, version {result.Version}, {region}).");
         }));
         return command;
     }

@@ -31,7 +31,7 @@ internal static class ServeCommands
                 errors.Add("--regions needs at least one region name");
             }
 
-            errors.AddRange(names.Where(n => !Nova.Core.Model.Slugs.IsValid(n)).Select(n => $"region name '{n}' must be lowercase letters, digits and hyphens"));
+            errors.AddRange(names.Where(n => !Nova.Core.Model.Slugs.IsValid(n)).Select(n => $"region name '{n}' is invalid: {Nova.Core.Model.Slugs.Rule}"));
             if (names.Distinct().Count() != names.Length)
             {
                 errors.Add("--regions lists a region twice");
@@ -111,6 +111,7 @@ internal static class ServeCommands
                 catalog.Add(new RegionDoc(split[0], split[1].TrimEnd('/'), "ga"));
             }
 
+            HttpUrl("--url", parse.GetValue(url)!);
             var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
             var options = new ControlPlaneOptions { DataFolder = Path.Combine(data, "control"), Url = parse.GetValue(url)!, Regions = catalog };
             await using var app = await ControlPlaneApp.BuildAsync(options, logLevel: LogLevel.Information, ct: ct);
@@ -125,7 +126,7 @@ internal static class ServeCommands
     public static Command Region()
     {
         var name = new Option<string>("--region") { Description = "The region's name, e.g. eu-west-1.", Required = true };
-        var url = new Option<string?>("--url") { Description = "Listen URL (default: the region's URL in the control plane's catalog is not consulted; give it)." };
+        var url = new Option<string>("--url") { Description = "Listen URL, e.g. http://127.0.0.1:7401 (the region's URL in the control plane's catalog).", Required = true };
         var controlUrl = new Option<string>("--control-url") { Description = "The control plane to follow.", DefaultValueFactory = _ => "http://127.0.0.1:7400" };
         var controlKey = new Option<string?>("--control-key") { Description = "Operator key for the change feed (default: $NOVA_API_KEY, else the data folder's control/operator.key)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at debug level, ASP.NET Core's request logs included." };
@@ -143,7 +144,14 @@ internal static class ServeCommands
             }
 
             var regionName = parse.GetValue(name)!;
-            var listen = parse.GetValue(url) ?? throw new CliError("--url is required, e.g. --url http://127.0.0.1:7401");
+            if (!Nova.Core.Model.Slugs.IsValid(regionName))
+            {
+                throw new CliError($"--region '{regionName}' is not a region name: {Nova.Core.Model.Slugs.Rule}.");
+            }
+
+            var listen = parse.GetValue(url)!;
+            HttpUrl("--url", listen);
+            HttpUrl("--control-url", parse.GetValue(controlUrl)!);
             var options = new RegionOptions
             {
                 Name = regionName,
@@ -193,6 +201,14 @@ internal static class ServeCommands
             AnsiConsole.Write(table);
         }));
         return new Command("region", "Regions: the catalog, and running one region's data plane.") { serve, list };
+    }
+
+    private static void HttpUrl(string option, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new CliError($"{option} '{value}' is not an http(s) URL, e.g. http://127.0.0.1:7401.");
+        }
     }
 
     private static async Task WaitAsync(CancellationToken ct)

@@ -76,12 +76,12 @@ internal static partial class TenantCommands
                 return;
             }
 
-            Console.WriteLine($"{t.Slug} ({t.Id}): {t.Name}");
+            Console.WriteLine($"{t.Slug} ({t.Id}): {Cli.Safe(t.Name)}");
             Console.WriteLine($"  plan {t.Plan}, model {t.Model}, replication {(t.Replication ? "on" : "off")}");
             Console.WriteLine($"  data allowed in {string.Join(", ", t.AllowedRegions)}");
             foreach (var (region, o) in t.RegionOwners)
             {
-                Console.WriteLine($"  owner in {region}: {o.Team}{(o.Contact is null ? "" : $" <{o.Contact}>")}");
+                Console.WriteLine($"  owner in {region}: {Cli.Safe(o.Team)}{(o.Contact is null ? "" : $" <{Cli.Safe(o.Contact)}>")}");
             }
 
             foreach (var s in services)

@@ -98,8 +98,9 @@ public sealed class LocalTopology : IAsyncDisposable
             Url = Info.ControlUrl,
             Regions = Info.Regions.Select(r => new RegionDoc(r.Key, r.Value, "ga")).ToList(),
         };
-        _control = await ControlPlaneApp.BuildAsync(_controlOptions, Time, LogLevel, ct);
-        await _control.StartAsync(ct);
+        var control = await ControlPlaneApp.BuildAsync(_controlOptions, Time, LogLevel, ct);
+        await StartOrDisposeAsync(control, ct);
+        _control = control;
         OperatorKey = (await File.ReadAllTextAsync(_controlOptions.OperatorKeyPath, ct)).Trim();
     }
 
@@ -135,7 +136,7 @@ public sealed class LocalTopology : IAsyncDisposable
         }
 
         var app = RegionApp.Build(options, Time, LogLevel);
-        await app.StartAsync(ct);
+        await StartOrDisposeAsync(app, ct);
         _regions[region] = app;
         _regionOptions[region] = options;
     }
@@ -146,6 +147,20 @@ public sealed class LocalTopology : IAsyncDisposable
         {
             await app.StopAsync(ct);
             await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>An app that fails to start is disposed, so it releases its port and data folder.</summary>
+    private static async Task StartOrDisposeAsync(WebApplication app, CancellationToken ct)
+    {
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
     }
 

@@ -12,12 +12,6 @@ using Nova.Security;
 
 namespace Nova.Region.Incidents;
 
-/// <summary>Who calls the region's API: a key from the cached configuration.</summary>
-internal sealed record RegionCaller(string KeyId, string? TenantId, Role Role)
-{
-    public bool IsOperator => TenantId is null && Role == Role.Owner;
-}
-
 internal static class IncidentEndpoints
 {
     private const long NoteBodyLimit = 64 * 1024;
@@ -136,7 +130,9 @@ internal static class IncidentEndpoints
             var text = header.Trim();
             if (text.StartsWith("W/", StringComparison.Ordinal))
             {
-                text = text[2..];
+                // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches.
+                return Problems.Of(412, ProblemTypes.VersionMismatch, "Version mismatch",
+                    "If-Match takes the strong ETag of GET /v1/incidents/{id}, e.g. \"3\"; a weak tag (W/) never matches.");
             }
 
             if (!int.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
@@ -198,30 +194,22 @@ internal static class IncidentEndpoints
     /// tenant key's own, or <c>?tenant=</c> for an operator), checks the role, and refuses a
     /// tenant whose data may not live here with 421.
     /// </summary>
-    private static (RegionCaller? Caller, TenantDoc? Tenant, IResult? Refusal) Authorize(
+    private static (ApiCaller? Caller, TenantDoc? Tenant, IResult? Refusal) Authorize(
         HttpContext http, ConfigSnapshot snapshot, RegionOptions options, string? tenant, Func<Role, bool> allowed, bool tenantOptionalForOperator = false)
     {
-        var token = Bearer.From(http.Request);
-        if (token is null)
+        // The cached configuration answers at once: the ValueTask never awaits.
+        var (caller, problem) = ApiKeyAuth.AuthenticateAsync(
+            http.Request, keyId => new ValueTask<ApiKeyDoc?>(snapshot.ApiKeys.GetValueOrDefault(keyId)),
+            "check the key, or wait a moment if it was just created.").GetAwaiter().GetResult();
+        if (problem is not null)
         {
-            return (null, null, Problems.Unauthorized("Send an API key as 'Authorization: Bearer nova_key_…'."));
+            return (null, null, problem);
         }
 
-        if (!Secrets.TryParseApiKey(token, out var keyId, out var secret) || !snapshot.ApiKeys.TryGetValue(keyId, out var key) || !Secrets.HashEquals(key.SecretHash, Secrets.Hash(secret)))
-        {
-            return (null, null, Problems.Unauthorized("The API key is not known in this region; check the key, or wait a moment if it was just created."));
-        }
-
-        if (key.Revoked)
-        {
-            return (null, null, Problems.Unauthorized($"The API key {keyId} was revoked; use another key."));
-        }
-
-        Roles.TryParse(key.Role, out var role);
-        var caller = new RegionCaller(keyId, key.TenantId, role);
+        var role = caller!.Role;
         if (!caller.IsOperator && !allowed(role))
         {
-            return (caller, null, Problems.Forbidden($"The {role.Name()} role cannot do this; ask an admin of your tenant for a responder key."));
+            return (caller, null, Problems.Forbidden($"The {role.Name()} role cannot do this; it needs one of: {string.Join(", ", Roles.Names.Where(n => Roles.TryParse(n, out var r) && allowed(r)))}."));
         }
 
         TenantDoc? doc;

@@ -54,7 +54,7 @@ public sealed record AlertmanagerMessage(string Version, string? GroupKey, int T
         var version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : null;
         if (version is null)
         {
-            errors.Add(new("version", "Missing: Alertmanager sends \"4\", Grafana sends \"1\"."));
+            errors.Add(new("version", "Missing or not a string: Alertmanager sends \"4\", Grafana sends \"1\"."));
         }
         else if (version is not ("4" or "1"))
         {
@@ -150,6 +150,11 @@ public sealed record AlertmanagerMessage(string Version, string? GroupKey, int T
         }
 
         var fingerprint = Text(item, "fingerprint");
+        if (fingerprint is null && item.TryGetProperty("fingerprint", out var fp) && fp.ValueKind is not (JsonValueKind.Null or JsonValueKind.String))
+        {
+            errors.Add(new(path + ".fingerprint", "Must be a string of 16 lowercase hex digits."));
+        }
+
         if (fingerprint is { Length: > 0 } && !IsHex16(fingerprint))
         {
             errors.Add(new(path + ".fingerprint", "Must be 16 lowercase hex digits, as Alertmanager computes it."));

@@ -35,9 +35,14 @@ internal static class StoreFiles
     public static IReadOnlyList<string> DatabaseFiles(string databasePath) =>
         new[] { databasePath, databasePath + "-wal", databasePath + "-shm" }.Where(File.Exists).ToList();
 
-    /// <summary>Every file under <paramref name="folder"/>, recursively.</summary>
+    /// <summary>
+    /// Every file under <paramref name="folder"/>, recursively, but the empty lock files a
+    /// running role holds exclusively (they cannot be opened while it runs).
+    /// </summary>
     public static IReadOnlyList<string> AllFiles(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList();
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "nova.lock" || new FileInfo(f).Length > 0)
+            .ToList();
 
     /// <summary>
     /// The files whose bytes contain <paramref name="text"/> in UTF-8, UTF-16LE or UTF-16BE.

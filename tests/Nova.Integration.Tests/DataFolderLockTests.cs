@@ -1,0 +1,29 @@
+using Nova.Cli.Hosting;
+
+namespace Nova.Integration.Tests;
+
+public sealed class DataFolderLockTests
+{
+    [Fact]
+    public async Task Second_topology_on_the_same_data_folder_is_refused_and_the_first_keeps_its_catalog()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Path.Combine(Path.GetTempPath(), "nova-lock-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            await using var first = await LocalTopology.StartAsync(folder, ["eu-west-1"], basePort: 0, ct: ct);
+            var topologyFile = await File.ReadAllTextAsync(LocalTopology.TopologyFile(folder), ct);
+
+            // Found by a new user: a second `nova up --data SAME --base-port OTHER` started on the
+            // same SQLite files and rewrote the first one's catalog and topology.json.
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => LocalTopology.StartAsync(folder, ["eu-west-1"], basePort: 0, ct: ct));
+
+            Assert.Contains("in use by another Nova process (pid " + Environment.ProcessId + ")", error.Message, StringComparison.Ordinal);
+            Assert.Equal(topologyFile, await File.ReadAllTextAsync(LocalTopology.TopologyFile(folder), ct));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
