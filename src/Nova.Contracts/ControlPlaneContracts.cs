@@ -60,8 +60,10 @@ public sealed record AuditRecordView(
     string RequestId,
     string Outcome);
 
-/// <summary>A page of the control plane's change feed, read by regions.</summary>
-/// <summary><c>Head</c> is the newest revision of the feed, so a region can report its lag.</summary>
+/// <summary>
+/// A page of the control plane's change feed, read by regions. <c>Head</c> is the newest
+/// revision of the feed, so a region can report its lag.
+/// </summary>
 public sealed record ChangePage(long Revision, long Head, IReadOnlyList<ChangeView> Changes, bool More);
 
 /// <summary>

@@ -39,7 +39,7 @@ internal static partial class ControlEndpoints
             return Problems.Forbidden("The change feed is for regions: read it with the operator key.");
         }
 
-        return TypedResults.Ok(await store.ChangesAsync(after ?? 0, Math.Clamp(limit ?? 500, 1, 1000), ct));
+        return Paging.Check(limit, after, 1000) ?? TypedResults.Ok(await store.ChangesAsync(after ?? 0, limit ?? 500, ct));
     }
 
     private static async Task<IResult> CreateTenantAsync(HttpContext http, ControlStore store, CancellationToken ct)
@@ -314,7 +314,7 @@ internal static partial class ControlEndpoints
             return Problems.Forbidden("Reading the audit log needs the auditor, admin or owner role.");
         }
 
-        return TypedResults.Ok(await store.AuditAsync(tenantId, after ?? 0, Math.Clamp(limit ?? 100, 1, 1000), ct));
+        return Paging.Check(limit, after, 1000) ?? TypedResults.Ok(await store.AuditAsync(tenantId, after ?? 0, limit ?? 100, ct));
     }
 
     /// <summary>The tenant named in the path, if the caller may see it; a caller never learns of other tenants.</summary>

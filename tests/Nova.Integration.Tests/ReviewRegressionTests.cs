@@ -51,7 +51,12 @@ public sealed class ReviewRegressionTests(TopologyFixture nova) : IClassFixture<
     [InlineData("control", "v1/audit?after=abc")]
     [InlineData("control", "v1/changes?limit=many")]
     [InlineData("eu-west-1", "v1/audit?after=abc")]
-    public async Task Query_parameter_of_the_wrong_type_is_a_400_problem_document(string plane, string path)
+    [InlineData("control", "v1/audit?limit=-1")]
+    [InlineData("control", "v1/audit?limit=100000")]
+    [InlineData("control", "v1/changes?after=-5")]
+    [InlineData("eu-west-1", "v1/audit?limit=0")]
+    [InlineData("eu-west-1", "v1/audit?limit=99999999999")]
+    public async Task Query_parameter_of_the_wrong_type_or_out_of_range_is_a_400_problem_document(string plane, string path)
     {
         var ct = TestContext.Current.CancellationToken;
         using var client = plane == "control" ? TopologyFixture.Client(nova.Topology.Info.ControlUrl, nova.Topology.OperatorKey) : nova.Region(plane);

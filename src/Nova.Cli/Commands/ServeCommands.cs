@@ -16,7 +16,7 @@ internal static class ServeCommands
     {
         var regions = new Option<string>("--regions") { Description = "Comma-separated region names.", DefaultValueFactory = _ => string.Join(",", LocalTopology.DefaultRegions) };
         var basePort = new Option<int>("--base-port") { Description = "Control plane port; region i listens on base-port + 1 + i.", DefaultValueFactory = _ => 7400 };
-        var verbose = new Option<bool>("--verbose") { Description = "Log requests and background work." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log each request (method, route template, status, time; never paths or bodies) and background work." };
         var command = new Command("up", "Run the control plane and every region on loopback, with SQLite under the data folder. Ctrl-C stops all of them.")
         {
             regions, basePort, verbose,
@@ -52,7 +52,7 @@ internal static class ServeCommands
             LocalTopology topology;
             try
             {
-                topology = await LocalTopology.StartAsync(data, names, port, logLevel: parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning,
+                topology = await LocalTopology.StartAsync(data, names, port, logLevel: parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning,
                     progress: line => Console.Error.WriteLine("  " + line), ct: ct);
             }
             catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
@@ -129,7 +129,7 @@ internal static class ServeCommands
         var url = new Option<string>("--url") { Description = "Listen URL, e.g. http://127.0.0.1:7401 (the region's URL in the control plane's catalog).", Required = true };
         var controlUrl = new Option<string>("--control-url") { Description = "The control plane to follow.", DefaultValueFactory = _ => "http://127.0.0.1:7400" };
         var controlKey = new Option<string?>("--control-key") { Description = "Operator key for the change feed (default: $NOVA_API_KEY, else the data folder's control/operator.key)." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log at debug level, ASP.NET Core's request logs included." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log each request (method, route template, status, time; never paths or bodies) at debug level." };
         var serve = new Command("serve", "Run one region's data plane alone.") { name, url, controlUrl, controlKey, verbose };
         serve.SetAction(Cli.Action(async (parse, ct) =>
         {

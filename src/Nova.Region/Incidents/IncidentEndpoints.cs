@@ -183,7 +183,8 @@ internal static class IncidentEndpoints
             return refusal;
         }
 
-        return TypedResults.Ok(await audit.ReadAsync(caller!.IsOperator ? tenantDoc?.Id : caller.TenantId, after ?? 0, Math.Clamp(limit ?? 100, 1, 1000), ct));
+        return Paging.Check(limit, after, 1000)
+            ?? TypedResults.Ok(await audit.ReadAsync(caller!.IsOperator ? tenantDoc?.Id : caller.TenantId, after ?? 0, limit ?? 100, ct));
     }
 
     private static string SlugOf(ConfigSnapshot snapshot, string serviceId) =>
