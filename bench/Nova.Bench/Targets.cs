@@ -206,6 +206,10 @@ internal sealed class NovaTarget : ITarget
     public static async Task<NovaTarget> StartAsync(string nova, string folder, Action<string> progress, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
+        // Run from an empty folder, as a service would (WorkingDirectory=/opt/nova), not from the
+        // data folder: the host's content root is the working directory.
+        var workingDirectory = Path.Combine(Path.GetDirectoryName(folder)!, "nova-cwd");
+        Directory.CreateDirectory(workingDirectory);
         var controlPort = ChildProcess.FreePort();
         var regionPort = ChildProcess.FreePort();
         var controlUrl = new Uri($"http://127.0.0.1:{controlPort}/");
@@ -215,7 +219,7 @@ internal sealed class NovaTarget : ITarget
 
         var control = ChildProcess.Start("nova control", file,
             [.. prefix, "control", "serve", "--url", controlUrl.ToString().TrimEnd('/'), "--region", $"{RegionName}={regionUrl.ToString().TrimEnd('/')}", "--data", folder],
-            folder, environment);
+            workingDirectory, environment);
         ChildProcess? region = null;
         NovaTarget? target = null;
         try
@@ -228,7 +232,7 @@ internal sealed class NovaTarget : ITarget
             progress($"nova control plane ready on {controlUrl} (pid {control.Id})");
             region = ChildProcess.Start("nova region", file,
                 [.. prefix, "region", "serve", "--region", RegionName, "--url", regionUrl.ToString().TrimEnd('/'), "--control-url", controlUrl.ToString().TrimEnd('/'), "--data", folder],
-                folder, environment);
+                workingDirectory, environment);
             target = new NovaTarget(control, region, folder, controlUrl, regionUrl);
             using (var probe = new HttpClient { BaseAddress = regionUrl, Timeout = TimeSpan.FromSeconds(5) })
             {
