@@ -29,6 +29,9 @@ internal sealed record BenchOptions
 
     public bool Keep { get; init; }
 
+    /// <summary>Extra environment for the nova processes only (experiments: GC settings and the like).</summary>
+    public IReadOnlyDictionary<string, string> NovaEnvironment { get; init; } = new Dictionary<string, string>();
+
     public bool VerifyHttp { get; init; } = true;
 
     public static string Usage => """
@@ -43,6 +46,8 @@ internal sealed record BenchOptions
           --rounds N          rounds; each round runs both targets, order alternating (default 3)
           --am-group-by L     Alertmanager route group_by: '...' (default) or labels, e.g. alertname
           --no-verify-http    skip the final GET /v1/incidents paging check (SQLite counts still run)
+          --nova-env K=V      set an environment variable for the nova processes only (repeatable),
+                              e.g. --nova-env DOTNET_gcServer=1
           --keep              keep the temp folder (databases, configs, logs)
           --nova PATH         the nova CLI to run (bench/run passes the Release build)
         """;
@@ -68,6 +73,7 @@ internal sealed record BenchOptions
                 "--am-group-by" => o with { AlertmanagerGroupBy = Value() },
                 "--no-verify-http" => o with { VerifyHttp = false },
                 "--keep" => o with { Keep = true },
+                "--nova-env" => o with { NovaEnvironment = WithVariable(o.NovaEnvironment, Value()) },
                 "--nova" => o with { Nova = Value() },
                 "--help" or "-h" => throw new HelpRequested(),
                 _ => throw new ArgumentException($"unknown option {name}"),
@@ -85,6 +91,17 @@ internal sealed record BenchOptions
         }
 
         return o;
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> environment, string assignment)
+    {
+        var split = assignment.Split('=', 2);
+        if (split.Length != 2 || split[0].Length == 0)
+        {
+            throw new ArgumentException("--nova-env needs NAME=VALUE");
+        }
+
+        return new Dictionary<string, string>(environment) { [split[0]] = split[1] };
     }
 }
 

@@ -15,6 +15,7 @@ internal sealed class ChildProcess : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private StreamWriter? _log;
     private int _disposed;
 
     static ChildProcess()
@@ -68,6 +69,8 @@ internal sealed class ChildProcess : IDisposable
 
         var process = new Process { StartInfo = info };
         var child = new ChildProcess(name, process);
+        // Everything the server prints also goes to a log file beside it (kept with --keep).
+        child._log = new StreamWriter(Path.Combine(workingDirectory, name.Replace(' ', '-') + ".log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
@@ -128,6 +131,12 @@ internal sealed class ChildProcess : IDisposable
         finally
         {
             _process.Dispose();
+            lock (_output)
+            {
+                _log?.Dispose();
+                _log = null;
+            }
+
             lock (Live)
             {
                 Live.Remove(this);
@@ -169,6 +178,8 @@ internal sealed class ChildProcess : IDisposable
             {
                 _output.AppendLine(line);
             }
+
+            _log?.WriteLine(line);
         }
     }
 }

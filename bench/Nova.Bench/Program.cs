@@ -53,7 +53,12 @@ try
         $", warm-up {options.Warmup} requests per target, {options.Rounds} rounds; temp folder {temp}");
 
     alertmanager = await AlertmanagerTarget.StartAsync(Path.Combine(temp, "alertmanager"), options.AlertmanagerGroupBy, Progress, ct);
-    nova = await NovaTarget.StartAsync(Path.GetFullPath(options.Nova), Path.Combine(temp, "nova"), Progress, ct);
+    nova = await NovaTarget.StartAsync(Path.GetFullPath(options.Nova), Path.Combine(temp, "nova"), options.NovaEnvironment, Progress, ct);
+    if (options.NovaEnvironment.Count > 0)
+    {
+        Progress("nova environment: " + string.Join(' ', options.NovaEnvironment.Select(e => e.Key + "=" + e.Value)));
+    }
+
 
     // One client for both targets (each target gets its own pool of up to `concurrency` connections).
     using var http = new HttpClient(new SocketsHttpHandler

@@ -203,7 +203,7 @@ internal sealed class NovaTarget : ITarget
 
     public string DatabasePath => Path.Combine(_dataFolder, "regions", RegionName, $"region-{RegionName}.db");
 
-    public static async Task<NovaTarget> StartAsync(string nova, string folder, Action<string> progress, CancellationToken ct)
+    public static async Task<NovaTarget> StartAsync(string nova, string folder, IReadOnlyDictionary<string, string> extraEnvironment, Action<string> progress, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         // Run from an empty folder, as a service would (WorkingDirectory=/opt/nova), not from the
@@ -215,7 +215,7 @@ internal sealed class NovaTarget : ITarget
         var controlUrl = new Uri($"http://127.0.0.1:{controlPort}/");
         var regionUrl = new Uri($"http://127.0.0.1:{regionPort}/");
         var (file, prefix) = nova.EndsWith(".dll", StringComparison.Ordinal) ? ("dotnet", new[] { nova }) : (nova, Array.Empty<string>());
-        var environment = new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+        var environment = new Dictionary<string, string>(extraEnvironment) { ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
 
         var control = ChildProcess.Start("nova control", file,
             [.. prefix, "control", "serve", "--url", controlUrl.ToString().TrimEnd('/'), "--region", $"{RegionName}={regionUrl.ToString().TrimEnd('/')}", "--data", folder],
