@@ -116,12 +116,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         {
             // Each item runs in a savepoint, so every page it changes is first copied to the
             // statement journal. By default that journal spills to a temp file past 64 KiB:
-            // one pwrite per page per item. In memory it is a memcpy. It only serves ROLLBACK TO
-            // inside an open transaction; crash recovery never reads it (the WAL does that), so
-            // durability is unchanged (synchronous=FULL still syncs every commit).
+            // one pwrite per page per item. SqliteDatabase raises that limit to 1 MiB; if SQLite
+            // did not take the setting, temp_store=MEMORY keeps the journal in memory instead
+            // (in 1 KiB pieces). It only serves ROLLBACK TO inside an open transaction; crash
+            // recovery never reads it (the WAL does that), so durability is unchanged
+            // (synchronous=FULL still syncs every commit).
             // Checkpoints run beside the writer (WalCheckpointer); its own auto-checkpoint stays
             // as the backstop that lets the WAL start over.
-            pragma.CommandText = $"PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};";
+            pragma.CommandText = (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
+                $"PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};";
             pragma.ExecuteNonQuery();
         }
 
