@@ -18,7 +18,10 @@ public static partial class NovaHost
 
     public static WebApplicationBuilder CreateBuilder(string url, LogLevel minimumLevel = LogLevel.Warning)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
+        // Nova reads no appsettings.json; with the default reload-on-change the host would watch
+        // the content root (the working directory) recursively, and a data folder below it
+        // would wake the watcher on every database write.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"], EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,6 +15,10 @@ public sealed class DataKey
     private readonly byte[] _indexKey;
     private readonly string _tenantId;
     private readonly string _region;
+
+    // Ciphers keep the expanded key schedule; making one per value cost more than sealing it.
+    // A cipher is used by one thread at a time: taken from the pool, returned after use.
+    private readonly ConcurrentBag<AesGcm> _ciphers = [];
 
     public DataKey(string tenantId, string region, byte[] key)
     {
@@ -32,11 +37,33 @@ public sealed class DataKey
 
     public static byte[] WrapContext(string tenantId, string region) => Sealing.Context("dek", tenantId, region);
 
-    public byte[] Seal(string plaintext, string record) =>
-        Sealing.Seal(_key, Encoding.UTF8.GetBytes(plaintext), Sealing.Context(_tenantId, _region, record));
+    public byte[] Seal(string plaintext, string record)
+    {
+        var aes = Rent();
+        try
+        {
+            return Sealing.Seal(aes, Encoding.UTF8.GetBytes(plaintext), Sealing.Context(_tenantId, _region, record));
+        }
+        finally
+        {
+            _ciphers.Add(aes);
+        }
+    }
 
-    public string Open(byte[] sealedValue, string record) =>
-        Encoding.UTF8.GetString(Sealing.Open(_key, sealedValue, Sealing.Context(_tenantId, _region, record)));
+    public string Open(byte[] sealedValue, string record)
+    {
+        var aes = Rent();
+        try
+        {
+            return Encoding.UTF8.GetString(Sealing.Open(aes, sealedValue, Sealing.Context(_tenantId, _region, record)));
+        }
+        finally
+        {
+            _ciphers.Add(aes);
+        }
+    }
+
+    private AesGcm Rent() => _ciphers.TryTake(out var aes) ? aes : Sealing.NewCipher(_key);
 
     /// <summary>A keyed hash of a lookup key, stable for this tenant and region.</summary>
     public string BlindIndex(string value) =>

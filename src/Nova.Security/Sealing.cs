@@ -17,16 +17,32 @@ public static class Sealing
 
     public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
+        using var aes = NewCipher(key);
+        return Seal(aes, plaintext, associatedData);
+    }
+
+    public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedValue, ReadOnlySpan<byte> associatedData)
+    {
+        using var aes = NewCipher(key);
+        return Open(aes, sealedValue, associatedData);
+    }
+
+    /// <summary>A cipher for <see cref="Seal(AesGcm, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>: AES-256-GCM with Nova's tag size.</summary>
+    public static AesGcm NewCipher(ReadOnlySpan<byte> key) => new(key, TagSize);
+
+    /// <summary>Seals with a cipher made by <see cref="NewCipher"/> (not shared between threads while in use).</summary>
+    public static byte[] Seal(AesGcm aes, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
         var output = new byte[Overhead + plaintext.Length];
         output[0] = Version;
         var nonce = output.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagSize);
         aes.Encrypt(nonce, plaintext, output.AsSpan(Overhead), output.AsSpan(1 + NonceSize, TagSize), associatedData);
         return output;
     }
 
-    public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedValue, ReadOnlySpan<byte> associatedData)
+    /// <summary>Opens with a cipher made by <see cref="NewCipher"/> (not shared between threads while in use).</summary>
+    public static byte[] Open(AesGcm aes, ReadOnlySpan<byte> sealedValue, ReadOnlySpan<byte> associatedData)
     {
         if (sealedValue.Length < Overhead || sealedValue[0] != Version)
         {
@@ -34,7 +50,6 @@ public static class Sealing
         }
 
         var plaintext = new byte[sealedValue.Length - Overhead];
-        using var aes = new AesGcm(key, TagSize);
         aes.Decrypt(sealedValue.Slice(1, NonceSize), sealedValue[Overhead..], sealedValue.Slice(1 + NonceSize, TagSize), plaintext, associatedData);
         return plaintext;
     }

@@ -6,10 +6,10 @@ namespace Nova.Storage;
 
 /// <summary>
 /// The single writer of a database. Work items queue up; the writer takes every item waiting
-/// (up to <see cref="MaxBatch"/>), runs each inside its own savepoint of one transaction, and
-/// commits once: one fsync for many alerts. An item that throws is rolled back to its
-/// savepoint alone and its caller gets the exception; the others still commit. Callers are
-/// answered only after the commit is durable.
+/// (up to <see cref="MaxBatch"/>, including items that arrive while the batch runs), runs each
+/// inside its own savepoint of one transaction, and commits once: one fsync for many alerts.
+/// An item that throws is rolled back to its savepoint alone and its caller gets the
+/// exception; the others still commit. Callers are answered only after the commit is durable.
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -21,12 +21,16 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WalCheckpointer _checkpointer;
 
     public GroupCommitWriter(SqliteDatabase database)
     {
         _database = database;
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _checkpointer = new WalCheckpointer(database);
+        // A thread of its own: the loop blocks in SQLite and in fsync for most of its time,
+        // which would otherwise hold (and hop between) thread-pool threads that serve requests.
+        new Thread(Run) { IsBackground = true, Name = "nova-writer" }.Start();
     }
 
     /// <summary>Commits counted since start: a measure of how well writes are batched.</summary>
@@ -49,13 +53,26 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         return await item.Completion.Task.WaitAsync(ct);
     }
 
-    private async Task RunAsync()
+    private void Run()
+    {
+        try
+        {
+            Loop();
+            _stopped.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            _stopped.TrySetException(e);
+        }
+    }
+
+    private void Loop()
     {
         var batch = new List<IWorkItem>(MaxBatch);
         SqliteConnection? connection = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync())
+            while (WaitToRead())
             {
                 batch.Clear();
                 while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
@@ -65,7 +82,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
                 try
                 {
-                    connection ??= _database.Open();
+                    connection ??= OpenWriter();
                     Commit(connection, batch);
                 }
                 catch (Exception e)
@@ -75,10 +92,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                     connection?.Dispose();
                     connection = null;
                     var failure = new StoreUnavailableException("The store could not commit: " + e.Message, e);
-                    foreach (var item in batch)
-                    {
-                        item.Fail(failure);
-                    }
+                    Answer(batch, failure);
                 }
             }
         }
@@ -88,39 +102,104 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Blocks the writer thread until an item is queued (true) or the queue is completed (false).</summary>
+    private bool WaitToRead()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = _database.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            // Each item runs in a savepoint, so every page it changes is first copied to the
+            // statement journal. By default that journal spills to a temp file past 64 KiB:
+            // one pwrite per page per item. SqliteDatabase raises that limit to 1 MiB; if SQLite
+            // did not take the setting, temp_store=MEMORY keeps the journal in memory instead
+            // (in 1 KiB pieces). It only serves ROLLBACK TO inside an open transaction; crash
+            // recovery never reads it (the WAL does that), so durability is unchanged
+            // (synchronous=FULL still syncs every commit).
+            // Checkpoints run beside the writer (WalCheckpointer); its own auto-checkpoint stays
+            // as the backstop that lets the WAL start over.
+            pragma.CommandText = (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
+                $"PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};";
+            pragma.ExecuteNonQuery();
+        }
+
+        return connection;
+    }
+
     private void Commit(SqliteConnection connection, List<IWorkItem> batch)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; ; i++)
         {
-            var item = batch[i];
-            using (var savepoint = connection.CreateCommand())
+            if (i == batch.Count)
             {
-                savepoint.Transaction = transaction;
-                savepoint.CommandText = "SAVEPOINT item";
-                savepoint.ExecuteNonQuery();
+                // Items queued while this transaction ran join it: they share its one fsync
+                // instead of waiting for a commit of their own.
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                if (i == batch.Count)
+                {
+                    break;
+                }
             }
 
+            var item = batch[i];
+            // Prepared once per connection: these run twice per item.
+            connection.Prepared(transaction, "SAVEPOINT item").ExecuteNonQuery();
             var ok = item.Run(connection, transaction);
-            using var end = connection.CreateCommand();
-            end.Transaction = transaction;
-            end.CommandText = ok ? "RELEASE item" : "ROLLBACK TO item; RELEASE item";
-            end.ExecuteNonQuery();
+            connection.Prepared(transaction, ok ? "RELEASE item" : "ROLLBACK TO item; RELEASE item").ExecuteNonQuery();
         }
 
         transaction.Commit();
         Commits++;
         Items += batch.Count;
-        foreach (var item in batch)
+        _checkpointer.Committed();
+        Answer(batch, null);
+    }
+
+    /// <summary>
+    /// Answers the callers of a batch from one thread-pool work item: their continuations
+    /// (writing the HTTP responses) run there one after another, instead of one work item and
+    /// one thread wake-up per caller, and never on the writer thread.
+    /// </summary>
+    private static void Answer(List<IWorkItem> batch, Exception? failure)
+    {
+        var items = batch.ToArray();
+        ThreadPool.UnsafeQueueUserWorkItem(static state =>
         {
-            item.Complete();
-        }
+            foreach (var item in state.Items)
+            {
+                if (state.Failure is null)
+                {
+                    item.Complete();
+                }
+                else
+                {
+                    item.Fail(state.Failure);
+                }
+            }
+        }, (Items: items, Failure: failure), preferLocal: false);
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        try
+        {
+            await _stopped.Task;
+        }
+        finally
+        {
+            _checkpointer.Dispose();
+        }
     }
 
     private interface IWorkItem
@@ -137,7 +216,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         private T? _result;
         private Exception? _error;
 
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline where the item is answered: Answer() already moved that off the writer thread.
+        public TaskCompletionSource<T> Completion { get; } = new();
 
         public bool Run(SqliteConnection connection, SqliteTransaction transaction)
         {

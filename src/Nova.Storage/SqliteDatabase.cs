@@ -11,8 +11,21 @@ namespace Nova.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
+    // SQLITE_CONFIG_STMTJRNL_SPILL: statement (savepoint) journals stay in memory up to this
+    // size, in chunks of this size, before spilling to a temp file. The group-commit writer
+    // runs every item in a savepoint; its journal holds the pages one item touches (tens of
+    // KiB). The default of 64 KiB spills part of the batches to a file (a pwrite per page).
+    private const int ConfigStatementJournalSpill = 26;
+    private const int StatementJournalSpillBytes = 1024 * 1024;
+
     private readonly string _connectionString;
     private readonly string _pragmas;
+
+    /// <summary>
+    /// True when SQLite took the statement-journal setting (it must be set before SQLite
+    /// initializes, so it fails if another component opened a connection first).
+    /// </summary>
+    internal static bool StatementJournalConfigured { get; } = ConfigureStatementJournal();
 
     /// <param name="path">The database file.</param>
     /// <param name="busyTimeout">How long a statement waits for a lock held elsewhere before it
@@ -35,6 +48,19 @@ public sealed class SqliteDatabase
     }
 
     public string Path { get; }
+
+    private static bool ConfigureStatementJournal()
+    {
+        try
+        {
+            SQLitePCL.Batteries_V2.Init();
+            return SQLitePCL.raw.sqlite3_config(ConfigStatementJournalSpill, StatementJournalSpillBytes) == SQLitePCL.raw.SQLITE_OK;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or NotSupportedException)
+        {
+            return false;
+        }
+    }
 
     public SqliteConnection Open()
     {

@@ -12,10 +12,11 @@ public sealed class AuditLog(SqliteDatabase database)
 
     /// <summary>Writes inside the caller's transaction, so the record commits with the change it describes.</summary>
     public static void Write(SqliteConnection connection, SqliteTransaction transaction, Entry entry, DateTimeOffset at) =>
-        connection.Execute(
+        connection.Prepared(transaction,
             "INSERT INTO audit (at, actor, tenant_id, action, target, request_id, outcome) VALUES (@at, @Actor, @TenantId, @Action, @Target, @RequestId, @Outcome)",
-            new { at = at.ToString("O"), entry.Actor, entry.TenantId, entry.Action, entry.Target, entry.RequestId, entry.Outcome },
-            transaction);
+            "@at", "@Actor", "@TenantId", "@Action", "@Target", "@RequestId", "@Outcome")
+            .Bind(at.ToString("O"), entry.Actor, entry.TenantId, entry.Action, entry.Target, entry.RequestId, entry.Outcome)
+            .ExecuteNonQuery();
 
     public async Task<IReadOnlyList<AuditRecordView>> ReadAsync(string? tenantId, long after, int limit, CancellationToken ct)
     {

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Nova.Core.Ids;
 using Nova.Core.Incidents;
 using Nova.Core.Model;
 using Nova.Security;
+using Nova.Storage;
 
 namespace Nova.Region.Incidents;
 
@@ -30,6 +30,8 @@ internal sealed class IncidentWriter(
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private string? _nowText;
+
     public SqliteConnection Connection => connection;
 
     public SqliteTransaction Transaction => transaction;
@@ -37,6 +39,9 @@ internal sealed class IncidentWriter(
     public DataKey Key => key;
 
     public DateTimeOffset Now => now;
+
+    /// <summary><see cref="Now"/> as stored (round-trip format), formatted once per writer.</summary>
+    public string NowText => _nowText ??= now.ToString("O");
 
     public string ServiceId => serviceId;
 
@@ -46,11 +51,12 @@ internal sealed class IncidentWriter(
         var id = ids.Next();
         var hlc = clock.Now().ToString();
         var sealedBody = key.Seal(JsonSerializer.Serialize(body, Json), "event:" + id);
-        connection.Execute(
+        connection.Prepared(transaction,
             "INSERT INTO events (id, tenant_id, service_id, incident_id, kind, hlc, origin_region, actor, at, body) " +
             "VALUES (@id, @tenantId, @serviceId, @incidentId, @kind, @hlc, @region, @actor, @at, @sealedBody)",
-            new { id, tenantId, serviceId, incidentId = state.Id, kind, hlc, region, actor, at = now.ToString("O"), sealedBody },
-            transaction);
+            "@id", "@tenantId", "@serviceId", "@incidentId", "@kind", "@hlc", "@region", "@actor", "@at", "@sealedBody")
+            .Bind(id, tenantId, serviceId, state.Id, kind, hlc, region, actor, NowText, sealedBody)
+            .ExecuteNonQuery();
         return state.Apply(new IncidentEvent(id, state.Id, kind, hlc, region, actor, now, body));
     }
 
@@ -58,11 +64,12 @@ internal sealed class IncidentWriter(
     public IncidentState Open(string title, string severity, string source, string? groupIndex)
     {
         var state = Append(new IncidentState { Id = ids.Next() }, EventKinds.Opened, new EventBody { Title = title, Severity = severity, Source = source });
-        connection.Execute(
+        connection.Prepared(transaction,
             "INSERT INTO incidents (id, tenant_id, service_id, status, severity, title, source, alert_count, open_alerts, version, group_index, created_at, updated_at) " +
             "VALUES (@Id, @tenantId, @serviceId, @Status, @Severity, @title, @Source, 0, 0, @Version, @groupIndex, @at, @at)",
-            new { state.Id, tenantId, serviceId, state.Status, state.Severity, title = key.Seal(title, "incident:" + state.Id + ":title"), state.Source, state.Version, groupIndex, at = now.ToString("O") },
-            transaction);
+            "@Id", "@tenantId", "@serviceId", "@Status", "@Severity", "@title", "@Source", "@Version", "@groupIndex", "@at")
+            .Bind(state.Id, tenantId, serviceId, state.Status, state.Severity, key.Seal(title, "incident:" + state.Id + ":title"), state.Source, state.Version, groupIndex, NowText)
+            .ExecuteNonQuery();
         return state;
     }
 
@@ -72,28 +79,47 @@ internal sealed class IncidentWriter(
     /// </summary>
     public IncidentState? Load(string incidentId)
     {
-        var row = connection.QuerySingleOrDefault<(string Id, string ServiceId, string Status, string Severity, string Source, int Version, string CreatedAt, string UpdatedAt, string? AcknowledgedAt, string? ResolvedAt)>(
+        IncidentState state;
+        using (var reader = connection.Prepared(transaction,
             "SELECT id, service_id, status, severity, source, version, created_at, updated_at, acknowledged_at, resolved_at FROM incidents WHERE id = @incidentId AND tenant_id = @tenantId",
-            new { incidentId, tenantId }, transaction);
-        if (row.Id is null)
+            "@incidentId", "@tenantId").Bind(incidentId, tenantId).ExecuteReader())
         {
-            return null;
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            state = new IncidentState
+            {
+                Id = reader.GetString(0),
+                Status = reader.GetString(2),
+                Severity = reader.GetString(3),
+                Source = reader.GetString(4),
+                Version = reader.GetInt32(5),
+                CreatedAt = Parse(reader.GetString(6)),
+                UpdatedAt = Parse(reader.GetString(7)),
+                AcknowledgedAt = reader.IsDBNull(8) ? null : Parse(reader.GetString(8)),
+                ResolvedAt = reader.IsDBNull(9) ? null : Parse(reader.GetString(9)),
+            };
+            if (reader.Read())
+            {
+                throw new InvalidOperationException("Sequence contains more than one element");
+            }
         }
 
-        var alerts = connection.Query<(string AlertKey, string Status, string Severity)>(
-            "SELECT alert_key, status, severity FROM alerts WHERE incident_id = @incidentId", new { incidentId }, transaction);
-        var empty = ImmutableDictionary<string, string>.Empty;
-        return new IncidentState
+        var alerts = new List<(string AlertKey, string Status, string Severity)>();
+        using (var reader = connection.Prepared(transaction, "SELECT alert_key, status, severity FROM alerts WHERE incident_id = @incidentId", "@incidentId")
+            .Bind(incidentId).ExecuteReader())
         {
-            Id = row.Id,
-            Status = row.Status,
-            Severity = row.Severity,
-            Source = row.Source,
-            Version = row.Version,
-            CreatedAt = Parse(row.CreatedAt),
-            UpdatedAt = Parse(row.UpdatedAt),
-            AcknowledgedAt = row.AcknowledgedAt is null ? null : Parse(row.AcknowledgedAt),
-            ResolvedAt = row.ResolvedAt is null ? null : Parse(row.ResolvedAt),
+            while (reader.Read())
+            {
+                alerts.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var empty = ImmutableDictionary<string, string>.Empty;
+        return state with
+        {
             Alerts = alerts.ToImmutableSortedDictionary(
                 a => a.AlertKey,
                 a => new AlertState(a.AlertKey, a.Status, "", a.Severity, empty, empty, default, null),
@@ -103,34 +129,33 @@ internal sealed class IncidentWriter(
 
     /// <summary>Writes the projection's changing columns (the title is set once, when opened).</summary>
     public void Save(IncidentState state) =>
-        connection.Execute(
+        connection.Prepared(transaction,
             "UPDATE incidents SET status = @Status, severity = @Severity, alert_count = @AlertCount, open_alerts = @OpenAlerts, version = @Version, " +
             "updated_at = @updated, acknowledged_at = @acked, resolved_at = @resolved WHERE id = @Id",
-            new
-            {
-                state.Id, state.Status, state.Severity, state.AlertCount, state.OpenAlerts, state.Version,
-                updated = state.UpdatedAt.ToString("O"),
-                acked = state.AcknowledgedAt?.ToString("O"),
-                resolved = state.ResolvedAt?.ToString("O"),
-            },
-            transaction);
+            "@Id", "@Status", "@Severity", "@AlertCount", "@OpenAlerts", "@Version", "@updated", "@acked", "@resolved")
+            .Bind(state.Id, state.Status, state.Severity, state.AlertCount, state.OpenAlerts, state.Version,
+                state.UpdatedAt.ToString("O"), state.AcknowledgedAt?.ToString("O"), state.ResolvedAt?.ToString("O"))
+            .ExecuteNonQuery();
 
     public void AddAlert(string alertIndex, string episode, string incidentId, string alertKey, string severity) =>
-        connection.Execute(
+        connection.Prepared(transaction,
             "INSERT INTO alerts (service_id, alert_index, episode, incident_id, alert_key, status, severity, last_seen_at) " +
             "VALUES (@serviceId, @alertIndex, @episode, @incidentId, @alertKey, 'firing', @severity, @at)",
-            new { serviceId, alertIndex, episode, incidentId, alertKey, severity, at = now.ToString("O") },
-            transaction);
+            "@serviceId", "@alertIndex", "@episode", "@incidentId", "@alertKey", "@severity", "@at")
+            .Bind(serviceId, alertIndex, episode, incidentId, alertKey, severity, NowText)
+            .ExecuteNonQuery();
 
     public void SetAlertStatus(string alertKey, string incidentId, string status, string? severity = null) =>
-        connection.Execute(
+        connection.Prepared(transaction,
             "UPDATE alerts SET status = @status, severity = COALESCE(@severity, severity), last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
-            new { status, severity, alertKey, incidentId, at = now.ToString("O") },
-            transaction);
+            "@status", "@severity", "@alertKey", "@incidentId", "@at")
+            .Bind(status, severity, alertKey, incidentId, NowText)
+            .ExecuteNonQuery();
 
     /// <summary>Resolving an incident ends its alerts, so the same alert episode cannot reopen it.</summary>
     public void ResolveAlertsOf(string incidentId) =>
-        connection.Execute("UPDATE alerts SET status = 'resolved' WHERE incident_id = @incidentId AND status = 'firing'", new { incidentId }, transaction);
+        connection.Prepared(transaction, "UPDATE alerts SET status = 'resolved' WHERE incident_id = @incidentId AND status = 'firing'", "@incidentId")
+            .Bind(incidentId).ExecuteNonQuery();
 
     /// <summary>Ends an incident whose last open alert just resolved.</summary>
     public IncidentState ResolveIfQuiet(IncidentState state, string reason)
@@ -158,24 +183,36 @@ internal sealed record AlertRow
 internal static class AlertRows
 {
     public static AlertRow? FindOpen(IncidentWriter w, string alertIndex) =>
-        w.Connection.QueryFirstOrDefault<AlertRow>(
+        First(w.Connection.Prepared(w.Transaction,
             "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status FROM alerts " +
             "WHERE service_id = @serviceId AND alert_index = @alertIndex AND status = 'firing'",
-            new { serviceId = w.ServiceId, alertIndex }, w.Transaction);
+            "@serviceId", "@alertIndex").Bind(w.ServiceId, alertIndex));
 
     public static AlertRow? FindEpisode(IncidentWriter w, string alertIndex, string episode) =>
-        w.Connection.QueryFirstOrDefault<AlertRow>(
+        First(w.Connection.Prepared(w.Transaction,
             "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status FROM alerts " +
             "WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
-            new { serviceId = w.ServiceId, alertIndex, episode }, w.Transaction);
+            "@serviceId", "@alertIndex", "@episode").Bind(w.ServiceId, alertIndex, episode));
 
     public static void Touch(IncidentWriter w, string alertKey, string incidentId) =>
-        w.Connection.Execute(
+        w.Connection.Prepared(w.Transaction,
             "UPDATE alerts SET last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
-            new { at = w.Now.ToString("O"), incidentId, alertKey }, w.Transaction);
+            "@at", "@incidentId", "@alertKey").Bind(w.NowText, incidentId, alertKey).ExecuteNonQuery();
 
-    public static string? OpenIncidentOfGroup(IncidentWriter w, string groupIndex) =>
-        w.Connection.QueryFirstOrDefault<string?>(
+    public static string? OpenIncidentOfGroup(IncidentWriter w, string groupIndex)
+    {
+        using var reader = w.Connection.Prepared(w.Transaction,
             "SELECT id FROM incidents WHERE service_id = @serviceId AND group_index = @groupIndex AND status <> 'resolved' ORDER BY created_at DESC LIMIT 1",
-            new { serviceId = w.ServiceId, groupIndex }, w.Transaction);
+            "@serviceId", "@groupIndex").Bind(w.ServiceId, groupIndex).ExecuteReader();
+        return reader.Read() && !reader.IsDBNull(0) ? reader.GetString(0) : null;
+    }
+
+    /// <summary>The first row of an alert lookup (incident_id, alert_key, episode, status), or null.</summary>
+    private static AlertRow? First(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new AlertRow { IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3) }
+            : null;
+    }
 }
