@@ -100,7 +100,14 @@ public sealed class LogContentTests : IAsyncLifetime
         }
 
         // The region logged its requests at debug level (by route template): the checks below
-        // look at real log lines, not at an empty stream.
+        // look at real log lines, not at an empty stream. A request's line is written after its
+        // answer, through the console logger's queue: wait for the last one.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!_nova.Region(Region).Output.Contains("POST /v1/ingest/alertmanager/{key} ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, ct);
+        }
+
         Assert.Contains("POST /v1/ingest/alertmanager ", _nova.Region(Region).Output, StringComparison.Ordinal);
         Assert.Contains("POST /v1/ingest/alertmanager/{key} ", _nova.Region(Region).Output, StringComparison.Ordinal);
         Assert.Contains("POST /v1/incidents/{id}/notes ", _nova.Region(Region).Output, StringComparison.Ordinal);
