@@ -68,4 +68,32 @@ public sealed class ReviewRegressionTests(TopologyFixture nova) : IClassFixture<
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
         Assert.Equal(ProblemTypes.Validation, problem.RootElement.GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task PagerDuty_retrigger_with_a_new_summary_and_the_same_severity_updates_the_open_alert()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = await nova.CreateTenantAsync(ct);
+        var service = await nova.CreateServiceAsync(tenant, "eu-west-1", ct);
+        using var region = TopologyFixture.Client(nova.RegionUrl("eu-west-1"), null);
+        async Task<string> SendAsync(string summary)
+        {
+            var body = $$$"""{"routing_key":"{{{service.IntegrationKey}}}","event_action":"trigger","dedup_key":"db-2/lag","payload":{"summary":"{{{summary}}}","source":"db-2","severity":"warning"}}""";
+            var response = await region.PostAsync("v2/enqueue", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return await response.Content.ReadAsStringAsync(ct);
+        }
+
+        await SendAsync("lag 31s");
+        await SendAsync("lag 31s"); // identical: a repeat, nothing recorded
+        await SendAsync("lag 95s"); // same severity, new summary: found in review to be dropped
+
+        using var reader = nova.Region("eu-west-1");
+        var page = await reader.GetFromJsonAsync<IncidentPage>($"v1/incidents?tenant={tenant.Slug}", TopologyFixture.Json, ct);
+        var incident = Assert.Single(page!.Items);
+        var detail = await reader.GetFromJsonAsync<IncidentDetail>($"v1/incidents/{incident.Id}", TopologyFixture.Json, ct);
+        Assert.Equal("lag 95s", Assert.Single(detail!.Alerts).Summary);
+        Assert.Equal(3, detail.Incident.Version); // opened, fired, updated
+        Assert.Single(detail.Timeline, e => e.Kind == "alert.updated");
+    }
 }

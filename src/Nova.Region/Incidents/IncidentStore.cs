@@ -100,17 +100,20 @@ public sealed class IncidentStore(
             switch (e.Action)
             {
                 case "trigger" when open is { } row:
-                    var state = w.Load(row.IncidentId)!;
-                    var current = state.Alerts.GetValueOrDefault(row.AlertKey);
-                    if (current is not null && current.Severity == e.Severity)
+                    // A re-trigger updates the open alert when what the sender says of it changed
+                    // (summary, severity, details); an identical one only shows it is alive.
+                    var digest = Digest(w, e);
+                    if (row.Digest == digest)
                     {
                         AlertRows.Touch(w, row.AlertKey, row.IncidentId);
                         outcome = new(Outcome.Ignored, row.IncidentId);
                         break;
                     }
 
-                    state = w.Append(state, EventKinds.AlertUpdated, new EventBody { AlertKey = row.AlertKey, Summary = e.Summary, Severity = e.Severity });
+                    var state = w.Load(row.IncidentId)!;
+                    state = w.Append(state, EventKinds.AlertUpdated, new EventBody { AlertKey = row.AlertKey, Summary = e.Summary, Severity = e.Severity, Labels = e.Details });
                     w.SetAlertStatus(row.AlertKey, row.IncidentId, AlertStatuses.Firing, e.Severity);
+                    w.SetAlertDigest(row.AlertKey, row.IncidentId, digest);
                     w.Save(state);
                     outcome = new(Outcome.Updated, row.IncidentId);
                     break;
@@ -123,7 +126,7 @@ public sealed class IncidentStore(
                         AlertKey = alertKey, Identity = dedupKey, Summary = e.Summary, Severity = e.Severity,
                         Labels = e.Details, StartsAt = e.Timestamp ?? w.Now,
                     });
-                    w.AddAlert(index, episode, incident.Id, alertKey, e.Severity!);
+                    w.AddAlert(index, episode, incident.Id, alertKey, e.Severity!, Digest(w, e));
                     w.Save(incident);
                     outcome = new(Outcome.Opened, incident.Id);
                     break;
@@ -154,6 +157,10 @@ public sealed class IncidentStore(
             return dedupKey;
         }, ct);
     }
+
+    /// <summary>A keyed hash of what a PagerDuty trigger says of its alert: no content at rest.</summary>
+    private static string Digest(IncidentWriter w, PagerDutyEvent e) =>
+        w.Key.BlindIndex("pd-digest:" + e.Severity + "\n" + e.Summary + "\n" + string.Join("\n", e.Details.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Key + "=" + d.Value)));
 
     private enum Outcome
     {

@@ -137,12 +137,19 @@ internal sealed class IncidentWriter(
                 state.UpdatedAt.ToString("O"), state.AcknowledgedAt?.ToString("O"), state.ResolvedAt?.ToString("O"))
             .ExecuteNonQuery();
 
-    public void AddAlert(string alertIndex, string episode, string incidentId, string alertKey, string severity) =>
+    public void AddAlert(string alertIndex, string episode, string incidentId, string alertKey, string severity, string? digest = null) =>
         connection.Prepared(transaction,
-            "INSERT INTO alerts (service_id, alert_index, episode, incident_id, alert_key, status, severity, last_seen_at) " +
-            "VALUES (@serviceId, @alertIndex, @episode, @incidentId, @alertKey, 'firing', @severity, @at)",
-            "@serviceId", "@alertIndex", "@episode", "@incidentId", "@alertKey", "@severity", "@at")
-            .Bind(serviceId, alertIndex, episode, incidentId, alertKey, severity, NowText)
+            "INSERT INTO alerts (service_id, alert_index, episode, incident_id, alert_key, status, severity, last_seen_at, digest) " +
+            "VALUES (@serviceId, @alertIndex, @episode, @incidentId, @alertKey, 'firing', @severity, @at, @digest)",
+            "@serviceId", "@alertIndex", "@episode", "@incidentId", "@alertKey", "@severity", "@at", "@digest")
+            .Bind(serviceId, alertIndex, episode, incidentId, alertKey, severity, NowText, digest)
+            .ExecuteNonQuery();
+
+    public void SetAlertDigest(string alertKey, string incidentId, string digest) =>
+        connection.Prepared(transaction,
+            "UPDATE alerts SET digest = @digest, last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
+            "@digest", "@at", "@incidentId", "@alertKey")
+            .Bind(digest, NowText, incidentId, alertKey)
             .ExecuteNonQuery();
 
     public void SetAlertStatus(string alertKey, string incidentId, string status, string? severity = null) =>
@@ -178,19 +185,21 @@ internal sealed record AlertRow
     public string AlertKey { get; init; } = "";
     public string Episode { get; init; } = "";
     public string Status { get; init; } = "";
+
+    public string? Digest { get; init; }
 }
 
 internal static class AlertRows
 {
     public static AlertRow? FindOpen(IncidentWriter w, string alertIndex) =>
         First(w.Connection.Prepared(w.Transaction,
-            "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status FROM alerts " +
+            "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status, digest FROM alerts " +
             "WHERE service_id = @serviceId AND alert_index = @alertIndex AND status = 'firing'",
             "@serviceId", "@alertIndex").Bind(w.ServiceId, alertIndex));
 
     public static AlertRow? FindEpisode(IncidentWriter w, string alertIndex, string episode) =>
         First(w.Connection.Prepared(w.Transaction,
-            "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status FROM alerts " +
+            "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status, digest FROM alerts " +
             "WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
             "@serviceId", "@alertIndex", "@episode").Bind(w.ServiceId, alertIndex, episode));
 
@@ -212,7 +221,7 @@ internal static class AlertRows
     {
         using var reader = command.ExecuteReader();
         return reader.Read()
-            ? new AlertRow { IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3) }
+            ? new AlertRow { IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3), Digest = reader.IsDBNull(4) ? null : reader.GetString(4) }
             : null;
     }
 }
