@@ -51,6 +51,7 @@ try
     Progress($"settings: concurrency {options.Concurrency}, {options.Alerts} distinct alerts per run, " +
         (options.Duration is { } d ? $"first run lasts {d.TotalSeconds:0.#} s and fixes the request count" : $"{options.Requests ?? options.Alerts} requests per run") +
         $", warm-up {options.Warmup} requests per target, {options.Rounds} rounds; temp folder {temp}");
+    Progress($"nova: {Path.GetFullPath(options.Nova)}");
 
     alertmanager = await AlertmanagerTarget.StartAsync(Path.Combine(temp, "alertmanager"), options.AlertmanagerGroupBy, Progress, ct);
     nova = await NovaTarget.StartAsync(Path.GetFullPath(options.Nova), Path.Combine(temp, "nova"), options.NovaEnvironment, Progress, ct);
