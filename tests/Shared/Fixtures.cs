@@ -1,6 +1,8 @@
+// Shared by the test projects (linked into each csproj), so every project locates and reads
+// the captured sender bodies the same way.
 using System.Text.Json;
 
-namespace Nova.Core.Tests;
+namespace Nova.Testing;
 
 /// <summary>
 /// The captured sender bodies in <c>shared/fixtures</c>, which live beside the repository
@@ -23,8 +25,11 @@ internal static class Fixtures
             .Select(path => Path.GetRelativePath(Root, path).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
 
-    // Walks up from the test binaries (…/tests/Nova.Core.Tests/bin/Debug/net10.0) rather
-    // than trusting the working directory, which differs between `dotnet test`, IDEs and CI.
+    /// <summary>The fixtures of one folder as xunit theory rows.</summary>
+    public static TheoryData<string> Theory(string folder) => [.. JsonFiles(folder)];
+
+    // Walks up from the test binaries rather than trusting the working directory, which
+    // differs between `dotnet test`, IDEs and CI.
     private static string Locate()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
