@@ -204,6 +204,11 @@ internal static class IncidentCommands
     /// <summary>Incident ids are unique across regions: ask each candidate region until one has it.</summary>
     private static async Task<(string Region, string Url, IncidentDetail Detail)> FindAsync(NovaClient client, string id, string? tenant, CancellationToken ct)
     {
+        if (!Nova.Core.Ids.EventIds.IsValid(id))
+        {
+            throw new CliError($"'{Cli.Safe(id)}' is not an incident id (26 characters, e.g. 01M8YCT7GXNQK9F3MTEF1Z5TVY); see 'nova incident list'.");
+        }
+
         var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
         var candidates = catalog;
         string query = "";
@@ -229,6 +234,8 @@ internal static class IncidentCommands
             }
         }
 
-        throw new CliError($"No incident {id} found ({string.Join("; ", errors)}).");
+        throw new CliError(errors.Count == candidates.Count && errors.All(e => e.Contains("No incident", StringComparison.Ordinal))
+            ? $"No incident {id} in {string.Join(", ", candidates.Select(r => r.Name))}; list incidents with 'nova incident list'."
+            : $"No incident {id} found ({string.Join("; ", errors)}).");
     }
 }

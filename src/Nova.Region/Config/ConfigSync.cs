@@ -48,6 +48,11 @@ public sealed partial class ConfigSync(RegionOptions options, ConfigCache cache,
             using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/changes?after={cache.Current.Revision}&limit=500");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ControlApiKey);
             using var response = await _http.SendAsync(request, ct);
+            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                throw new HttpRequestException($"the control plane rejected this region's key ({(int)response.StatusCode}); check --control-key or NOVA_API_KEY");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException($"the control plane answered {(int)response.StatusCode} to the change feed request");
