@@ -137,7 +137,12 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
                 "VALUES (@Id, @Slug, @Name, @Plan, @allowed, @Model, @Replication, @owners, @at)",
                 new
                 {
-                    tenant.Id, tenant.Slug, tenant.Name, tenant.Plan, tenant.Model, tenant.Replication,
+                    tenant.Id,
+                    tenant.Slug,
+                    tenant.Name,
+                    tenant.Plan,
+                    tenant.Model,
+                    tenant.Replication,
                     allowed = JsonSerializer.Serialize(tenant.AllowedRegions, Json),
                     owners = JsonSerializer.Serialize(tenant.RegionOwners, Json),
                     at = tenant.CreatedAt.ToString("O"),
@@ -161,8 +166,13 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
             var now = time.GetUtcNow();
             var service = new ServiceRow
             {
-                id = Secrets.NewId("svc"), tenant_id = tenant.Id, slug = slug, name = name, home_region = homeRegion,
-                stale_after_minutes = staleAfterMinutes, created_at = now.ToString("O"),
+                id = Secrets.NewId("svc"),
+                tenant_id = tenant.Id,
+                slug = slug,
+                name = name,
+                home_region = homeRegion,
+                stale_after_minutes = staleAfterMinutes,
+                created_at = now.ToString("O"),
             };
             c.Execute(
                 "INSERT INTO services (id, tenant_id, slug, name, home_region, stale_after_minutes, created_at) " +
@@ -172,7 +182,10 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
             var key = Secrets.NewIntegrationKey();
             var integration = new IntegrationRow
             {
-                id = Secrets.NewId("int"), service_id = service.id, key_hash = Secrets.Hash(key), key_hint = key[..4],
+                id = Secrets.NewId("int"),
+                service_id = service.id,
+                key_hash = Secrets.Hash(key),
+                key_hint = key[..4],
                 created_at = now.ToString("O"),
             };
             c.Execute(
@@ -190,7 +203,10 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
         {
             var row = new IntegrationRow
             {
-                id = Secrets.NewId("int"), service_id = serviceId, key_hash = Secrets.Hash(key), key_hint = key[..4],
+                id = Secrets.NewId("int"),
+                service_id = serviceId,
+                key_hash = Secrets.Hash(key),
+                key_hint = key[..4],
                 created_at = Now(),
             };
             if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM integrations WHERE key_hash = @key_hash", row, tx) > 0)

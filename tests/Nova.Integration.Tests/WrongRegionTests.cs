@@ -104,22 +104,22 @@ public sealed class WrongRegionTests(TopologyFixture nova) : IClassFixture<Topol
         switch (sender)
         {
             case "alertmanager-bearer":
-            {
-                using var client = TopologyFixture.Client(regionUrl, integrationKey);
-                return await client.PostAsync("v1/ingest/alertmanager", Api.JsonContent(Bodies.Alertmanager(alertname)), ct);
-            }
+                {
+                    using var client = TopologyFixture.Client(regionUrl, integrationKey);
+                    return await client.PostAsync("v1/ingest/alertmanager", Api.JsonContent(Bodies.Alertmanager(alertname)), ct);
+                }
 
             case "alertmanager-key-in-path":
-            {
-                using var client = TopologyFixture.Client(regionUrl, null);
-                return await client.PostAsync("v1/ingest/alertmanager/" + integrationKey, Api.JsonContent(Bodies.Alertmanager(alertname)), ct);
-            }
+                {
+                    using var client = TopologyFixture.Client(regionUrl, null);
+                    return await client.PostAsync("v1/ingest/alertmanager/" + integrationKey, Api.JsonContent(Bodies.Alertmanager(alertname)), ct);
+                }
 
             default:
-            {
-                using var client = TopologyFixture.Client(regionUrl, null);
-                return await client.PostAsync("v2/enqueue", Api.JsonContent(Bodies.PagerDutyTrigger(integrationKey, alertname, "dedup/" + alertname)), ct);
-            }
+                {
+                    using var client = TopologyFixture.Client(regionUrl, null);
+                    return await client.PostAsync("v2/enqueue", Api.JsonContent(Bodies.PagerDutyTrigger(integrationKey, alertname, "dedup/" + alertname)), ct);
+                }
         }
     }
 }

@@ -123,8 +123,12 @@ public sealed class IncidentStore(
                     var incident = w.Open(e.Summary!, e.Severity!, "pagerduty", null);
                     incident = w.Append(incident, EventKinds.AlertFired, new EventBody
                     {
-                        AlertKey = alertKey, Identity = dedupKey, Summary = e.Summary, Severity = e.Severity,
-                        Labels = e.Details, StartsAt = e.Timestamp ?? w.Now,
+                        AlertKey = alertKey,
+                        Identity = dedupKey,
+                        Summary = e.Summary,
+                        Severity = e.Severity,
+                        Labels = e.Details,
+                        StartsAt = e.Timestamp ?? w.Now,
                     });
                     w.AddAlert(index, episode, incident.Id, alertKey, e.Severity!, Digest(w, e));
                     w.Save(incident);
