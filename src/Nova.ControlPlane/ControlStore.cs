@@ -91,14 +91,8 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
         return new ChangePage(page.Count > 0 ? page[^1].Revision : Math.Min(Math.Max(after, 0), head), head, page, more);
     }
 
-    public async Task<IReadOnlyList<AuditRecordView>> AuditAsync(string? tenantId, long after, int limit, CancellationToken ct)
-    {
-        await using var c = database.Open();
-        var rows = await c.QueryAsync<AuditRow>(new CommandDefinition(
-            "SELECT * FROM audit WHERE seq > @after AND (@tenantId IS NULL OR tenant_id = @tenantId) ORDER BY seq LIMIT @limit",
-            new { tenantId, after, limit }, cancellationToken: ct));
-        return rows.Select(r => new AuditRecordView(r.seq, DateTimeOffset.Parse(r.at, System.Globalization.CultureInfo.InvariantCulture), r.actor, r.action, r.target, r.request_id, r.outcome)).ToList();
-    }
+    public Task<IReadOnlyList<AuditRecordView>> AuditAsync(string? tenantId, long after, int limit, CancellationToken ct) =>
+        new AuditLog(database).ReadAsync(tenantId, after, limit, ct);
 
     // ---- writes ------------------------------------------------------------------------
 
@@ -272,9 +266,7 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
             new { kind, entityId, doc = JsonSerializer.Serialize(doc, Json), at = Now() }, tx);
 
     private void WriteAudit(SqliteConnection c, SqliteTransaction tx, Audit audit, string target, string outcome) =>
-        c.Execute(
-            "INSERT INTO audit (at, actor, tenant_id, action, target, request_id, outcome) VALUES (@at, @Actor, @TenantId, @Action, @target, @RequestId, @outcome)",
-            new { at = Now(), audit.Actor, audit.TenantId, audit.Action, target, audit.RequestId, outcome }, tx);
+        AuditLog.Write(c, tx, new AuditLog.Entry(audit.Actor, audit.TenantId, audit.Action, target, audit.RequestId, outcome), time.GetUtcNow());
 
     private string Now() => time.GetUtcNow().ToString("O");
 
@@ -350,15 +342,5 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
         public string doc { get; set; } = "";
     }
 
-    private sealed class AuditRow
-    {
-        public long seq { get; set; }
-        public string at { get; set; } = "";
-        public string? actor { get; set; }
-        public string action { get; set; } = "";
-        public string target { get; set; } = "";
-        public string request_id { get; set; } = "";
-        public string outcome { get; set; } = "";
-    }
 #pragma warning restore IDE1006, SA1300
 }

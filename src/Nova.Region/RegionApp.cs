@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nova.Contracts;
 using Nova.Hosting;
-using Nova.Region.Audit;
 using Nova.Region.Config;
 using Nova.Region.Incidents;
 using Nova.Region.Ingest;

@@ -6,7 +6,7 @@ using Nova.Contracts;
 using Nova.Core.Model;
 using Nova.Core.Text;
 using Nova.Hosting;
-using Nova.Region.Audit;
+using Nova.Storage;
 using Nova.Region.Config;
 using Nova.Security;
 

@@ -7,7 +7,6 @@ using Nova.Core.Ids;
 using Nova.Core.Incidents;
 using Nova.Core.Model;
 using Nova.Core.Text;
-using Nova.Region.Audit;
 using Nova.Region.Ingest;
 using Nova.Region.Keys;
 using Nova.Security;

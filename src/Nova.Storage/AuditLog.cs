@@ -1,11 +1,13 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Nova.Contracts;
-using Nova.Storage;
 
-namespace Nova.Region.Audit;
+namespace Nova.Storage;
 
-/// <summary>The region's audit log: who did what to which target, when, and how it ended.</summary>
+/// <summary>
+/// An audit log (the control plane's or a region's; both have the same <c>audit</c> table):
+/// who did what to which target, when, with which request id, and how it ended.
+/// </summary>
 public sealed class AuditLog(SqliteDatabase database)
 {
     public sealed record Entry(string? Actor, string? TenantId, string Action, string Target, string RequestId, string Outcome);
