@@ -23,6 +23,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     });
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WalCheckpointer _checkpointer;
+    private readonly ManualResetEventSlim _itemsQueued = new(false, spinCount: 0);
 
     public GroupCommitWriter(SqliteDatabase database)
     {
@@ -102,11 +103,25 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Blocks the writer thread until an item is queued (true) or the queue is completed (false).</summary>
+    /// <summary>
+    /// Blocks the writer thread until an item is queued (true) or the queue is completed
+    /// (false). It sleeps without spinning first (Task.Wait would spin): the request threads
+    /// that are about to queue the next items need that CPU.
+    /// </summary>
     private bool WaitToRead()
     {
         var wait = _queue.Reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        if (wait.IsCompleted)
+        {
+            return wait.GetAwaiter().GetResult();
+        }
+
+        _itemsQueued.Reset();
+        var task = wait.AsTask();
+        task.ContinueWith(static (_, state) => ((ManualResetEventSlim)state!).Set(), _itemsQueued, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _itemsQueued.Wait();
+        return task.GetAwaiter().GetResult();
     }
 
     private SqliteConnection OpenWriter()
@@ -199,6 +214,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         finally
         {
             _checkpointer.Dispose();
+            _itemsQueued.Dispose();
         }
     }
 
