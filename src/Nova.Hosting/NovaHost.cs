@@ -81,6 +81,11 @@ public static partial class NovaHost
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (error is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+            {
+                return; // the client went away: nobody to answer, nothing to report
+            }
+
             var transient = error is not null && Transient.IsTransient(error);
             if (transient)
             {
@@ -139,7 +144,6 @@ public static class Transient
     {
         StoreUnavailableException => true,
         TimeoutException => true,
-        IOException => true,
         _ when error.GetType().Name == "SqliteException" && error.Message.Contains("locked", StringComparison.OrdinalIgnoreCase) => true,
         _ when error.GetType().Name == "SqliteException" && error.Message.Contains("busy", StringComparison.OrdinalIgnoreCase) => true,
         _ when error.InnerException is { } inner => IsTransient(inner),

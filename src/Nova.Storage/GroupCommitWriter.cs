@@ -242,6 +242,13 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 _result = work(connection, transaction);
                 return true;
             }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 10 or 13)
+            {
+                // SQLITE_BUSY, LOCKED, IOERR, FULL: the store's trouble, not the request's; the
+                // sender should retry (HTTP 503).
+                _error = new StoreUnavailableException("The store could not write: " + e.Message, e);
+                return false;
+            }
             catch (Exception e)
             {
                 _error = e;
