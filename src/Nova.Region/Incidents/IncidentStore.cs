@@ -29,13 +29,14 @@ public sealed class IncidentStore(
     private readonly HybridLogicalClock _clock = new(time);
 
     /// <summary>
-    /// Moves the clock past every event already stored, so events appended after a restart
+    /// Moves the clock past every event already stored (the last appended has the highest
+    /// timestamp: the clock is monotonic), so events appended after a restart
     /// (even with the wall clock stepped back) order after the ones before it.
     /// </summary>
     public void ResumeClock()
     {
         using var c = database.Open();
-        if (c.ExecuteScalar<string?>("SELECT MAX(hlc) FROM events") is { } last && HlcTimestamp.TryParse(last, out var stamp))
+        if (c.ExecuteScalar<string?>("SELECT hlc FROM events ORDER BY seq DESC LIMIT 1") is { } last && HlcTimestamp.TryParse(last, out var stamp))
         {
             _clock.Observe(stamp);
         }
