@@ -69,16 +69,27 @@ public static class ControlPlaneApp
             return;
         }
 
-        var created = await store.CreateApiKeyAsync(null, "operator", Role.Owner, new ControlStore.Audit(null, null, "api-key.bootstrap", "startup"), "operator", ct);
+        // The file first, then the key: a crash between the two leaves a file with an unknown
+        // key (replaced at the next start), never a stored operator key nobody can read.
+        var made = Secrets.NewApiKey();
+        var temporary = options.OperatorKeyPath + ".new";
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        await using var stream = new FileStream(options.OperatorKeyPath, fileOptions);
-        await using var text = new StreamWriter(stream);
-        await text.WriteLineAsync(created.Secret);
+        File.Delete(temporary);
+        await using (var stream = new FileStream(temporary, fileOptions))
+        await using (var text = new StreamWriter(stream))
+        {
+            await text.WriteLineAsync(made.Token);
+            await text.FlushAsync(ct);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, options.OperatorKeyPath, overwrite: true);
+        await store.CreateApiKeyAsync(null, "operator", Role.Owner, new ControlStore.Audit(null, null, "api-key.bootstrap", "startup"), "operator", ct, made);
     }
 
     private static async ValueTask<object?> AuthenticateAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

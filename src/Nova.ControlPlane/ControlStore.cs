@@ -223,10 +223,11 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
             "SELECT COUNT(*) FROM integrations WHERE key_hash = @hash", new { hash = Secrets.Hash(key) }, cancellationToken: ct)) > 0;
     }
 
-    public Task<CreatedApiKey> CreateApiKeyAsync(string? tenantId, string name, Role role, Audit audit, string target, CancellationToken ct) =>
+    public Task<CreatedApiKey> CreateApiKeyAsync(
+        string? tenantId, string name, Role role, Audit audit, string target, CancellationToken ct, (string KeyId, string Token, string SecretHash)? made = null) =>
         writer.WriteAsync((c, tx) =>
         {
-            var (keyId, token, hash) = Secrets.NewApiKey();
+            var (keyId, token, hash) = made ?? Secrets.NewApiKey();
             var row = new ApiKeyRow { id = keyId, tenant_id = tenantId, name = name, role = role.Name(), secret_hash = hash, created_at = Now() };
             c.Execute(
                 "INSERT INTO api_keys (id, tenant_id, name, role, secret_hash, created_at) VALUES (@id, @tenant_id, @name, @role, @secret_hash, @created_at)",
