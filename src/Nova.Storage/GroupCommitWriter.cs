@@ -6,10 +6,10 @@ namespace Nova.Storage;
 
 /// <summary>
 /// The single writer of a database. Work items queue up; the writer takes every item waiting
-/// (up to <see cref="MaxBatch"/>, including items that arrive while the batch runs), runs each
-/// inside its own savepoint of one transaction, and commits once: one fsync for many alerts.
-/// An item that throws is rolled back to its savepoint alone and its caller gets the
-/// exception; the others still commit. Callers are answered only after the commit is durable.
+/// (up to <see cref="MaxBatch"/>, including items that arrive while the batch runs), runs them
+/// one after another in one transaction, and commits once: one fsync for many alerts. An item
+/// that throws gets its exception and writes nothing; the others are run again without it and
+/// still commit. Callers are answered only after the commit is durable.
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -24,7 +24,6 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WalCheckpointer _checkpointer;
     private readonly ManualResetEventSlim _itemsQueued = new(false, spinCount: 0);
-
     public GroupCommitWriter(SqliteDatabase database)
     {
         _database = database;
@@ -81,6 +80,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                     batch.Add(item);
                 }
 
+
                 try
                 {
                     connection ??= OpenWriter();
@@ -129,13 +129,13 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         var connection = _database.Open();
         using (var pragma = connection.CreateCommand())
         {
-            // Each item runs in a savepoint, so every page it changes is first copied to the
-            // statement journal. By default that journal spills to a temp file past 64 KiB:
-            // one pwrite per page per item. SqliteDatabase raises that limit to 1 MiB; if SQLite
-            // did not take the setting, temp_store=MEMORY keeps the journal in memory instead
-            // (in 1 KiB pieces). It only serves ROLLBACK TO inside an open transaction; crash
-            // recovery never reads it (the WAL does that), so durability is unchanged
-            // (synchronous=FULL still syncs every commit).
+            // A statement that may change several rows first copies every page it changes to
+            // the statement journal, which spills to a temp file past 64 KiB by default.
+            // SqliteDatabase raises that limit to 1 MiB; if SQLite did not take the setting,
+            // temp_store=MEMORY keeps the journal in memory instead (in 1 KiB pieces). It only
+            // undoes a failed statement inside an open transaction; crash recovery never reads
+            // it (the WAL does that), so durability is unchanged (synchronous=FULL still syncs
+            // every commit).
             // Checkpoints run beside the writer (WalCheckpointer); its own auto-checkpoint stays
             // as the backstop that lets the WAL start over.
             pragma.CommandText = (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
@@ -147,6 +147,37 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     private void Commit(SqliteConnection connection, List<IWorkItem> batch)
+    {
+        // Items run back to back in one transaction, without a savepoint each (a savepoint
+        // costs two statements and a copy of every page the item touches). An item that
+        // throws is rare (a bug, a constraint, a store error): the whole transaction is
+        // rolled back, that item alone is answered with its error, and the batch runs again
+        // without it. Work items only write through the transaction, so running one again
+        // after a rollback is the same as running it once.
+        while (batch.Count > 0)
+        {
+            var failed = RunOnce(connection, batch);
+            if (failed < 0)
+            {
+                Commits++;
+                Items += batch.Count;
+                _checkpointer.Committed();
+                Answer(batch, null);
+                return;
+            }
+
+            // Items before the failed one run again; the failed one is answered now.
+            var item = batch[failed];
+            batch.RemoveAt(failed);
+            Answer([item], null);
+        }
+    }
+
+    /// <summary>
+    /// Runs the batch in one transaction and commits it: -1, or the index of the item that
+    /// threw (the transaction is rolled back then; nothing of the batch is written).
+    /// </summary>
+    private int RunOnce(SqliteConnection connection, List<IWorkItem> batch)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         for (var i = 0; ; i++)
@@ -166,18 +197,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 }
             }
 
-            var item = batch[i];
-            // Prepared once per connection: these run twice per item.
-            connection.Prepared(transaction, "SAVEPOINT item").ExecuteNonQuery();
-            var ok = item.Run(connection, transaction);
-            connection.Prepared(transaction, ok ? "RELEASE item" : "ROLLBACK TO item; RELEASE item").ExecuteNonQuery();
+            if (!batch[i].Run(connection, transaction))
+            {
+                transaction.Rollback();
+                return i;
+            }
         }
 
         transaction.Commit();
-        Commits++;
-        Items += batch.Count;
-        _checkpointer.Committed();
-        Answer(batch, null);
+        return -1;
     }
 
     /// <summary>
@@ -185,7 +213,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// (writing the HTTP responses) run there one after another, instead of one work item and
     /// one thread wake-up per caller, and never on the writer thread.
     /// </summary>
-    private static void Answer(List<IWorkItem> batch, Exception? failure)
+    private static void Answer(IReadOnlyList<IWorkItem> batch, Exception? failure)
     {
         var items = batch.ToArray();
         ThreadPool.UnsafeQueueUserWorkItem(static state =>

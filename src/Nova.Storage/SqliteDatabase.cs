@@ -11,10 +11,10 @@ namespace Nova.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    // SQLITE_CONFIG_STMTJRNL_SPILL: statement (savepoint) journals stay in memory up to this
-    // size, in chunks of this size, before spilling to a temp file. The group-commit writer
-    // runs every item in a savepoint; its journal holds the pages one item touches (tens of
-    // KiB). The default of 64 KiB spills part of the batches to a file (a pwrite per page).
+    // SQLITE_CONFIG_STMTJRNL_SPILL: statement journals stay in memory up to this size, in
+    // chunks of this size, before spilling to a temp file. An UPDATE of many rows (resolving
+    // an incident's alerts) journals every page it changes; the default of 64 KiB would spill
+    // those to a file (a pwrite per page).
     private const int ConfigStatementJournalSpill = 26;
     private const int StatementJournalSpillBytes = 1024 * 1024;
 

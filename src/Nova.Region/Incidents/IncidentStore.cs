@@ -95,7 +95,7 @@ public sealed class IncidentStore(
             // A trigger without dedup_key gets one, returned to the sender for later updates.
             var dedupKey = e.DedupKey ?? _ids.Next().ToLowerInvariant();
             var index = w.Key.BlindIndex("pd:" + dedupKey);
-            var open = AlertRows.FindOpen(w, index);
+            var (open, _) = AlertRows.Find(w, index);
             Result outcome;
             switch (e.Action)
             {
@@ -180,7 +180,8 @@ public sealed class IncidentStore(
     {
         var severity = Severities.FromLabel(alert.Labels.GetValueOrDefault("severity"));
         var summary = Summarize(alert);
-        if (AlertRows.FindEpisode(w, index, episode) is { } seen)
+        var (previous, seen) = AlertRows.Find(w, index, episode);
+        if (seen is not null)
         {
             // A repeat (repeat_interval, a retry) of an episode already known: idempotent.
             // It still shows the alert is alive, which the staleness rule needs.
@@ -193,7 +194,7 @@ public sealed class IncidentStore(
         }
 
         string? incidentId = null;
-        if (AlertRows.FindOpen(w, index) is { } previous)
+        if (previous is not null)
         {
             // An older episode delivered after a newer one (an HA peer or a retry lagging
             // behind) is stale news: superseding would end the episode that is really firing.
@@ -251,7 +252,7 @@ public sealed class IncidentStore(
     /// <summary>A resolve closes only the alert episode it names; an unknown one changes nothing.</summary>
     private static Result ResolveAlert(IncidentWriter w, string index, string episode, DateTimeOffset? endsAt, string reason)
     {
-        if (AlertRows.FindEpisode(w, index, episode) is not { Status: AlertStatuses.Firing } row)
+        if (AlertRows.Find(w, index, episode).Episode is not { Status: AlertStatuses.Firing } row)
         {
             return new(Outcome.Ignored, null);
         }

@@ -31,6 +31,7 @@ internal sealed class IncidentWriter(
     };
 
     private string? _nowText;
+    private (string Id, byte[] SealedTitle, string? GroupIndex)? _opened;
 
     public SqliteConnection Connection => connection;
 
@@ -60,16 +61,15 @@ internal sealed class IncidentWriter(
         return state.Apply(new IncidentEvent(id, state.Id, kind, hlc, region, actor, now, body));
     }
 
-    /// <summary>Opens an incident: its first event and its projection row.</summary>
+    /// <summary>
+    /// Opens an incident: its first event. Its projection row is written by the first
+    /// <see cref="Save"/>, once the item knows the incident's state (one INSERT, not an INSERT
+    /// and an UPDATE).
+    /// </summary>
     public IncidentState Open(string title, string severity, string source, string? groupIndex)
     {
         var state = Append(new IncidentState { Id = ids.Next() }, EventKinds.Opened, new EventBody { Title = title, Severity = severity, Source = source });
-        connection.Prepared(transaction,
-            "INSERT INTO incidents (id, tenant_id, service_id, status, severity, title, source, alert_count, open_alerts, version, group_index, created_at, updated_at) " +
-            "VALUES (@Id, @tenantId, @serviceId, @Status, @Severity, @title, @Source, 0, 0, @Version, @groupIndex, @at, @at)",
-            "@Id", "@tenantId", "@serviceId", "@Status", "@Severity", "@title", "@Source", "@Version", "@groupIndex", "@at")
-            .Bind(state.Id, tenantId, serviceId, state.Status, state.Severity, key.Seal(title, "incident:" + state.Id + ":title"), state.Source, state.Version, groupIndex, NowText)
-            .ExecuteNonQuery();
+        _opened = (state.Id, key.Seal(title, "incident:" + state.Id + ":title"), groupIndex);
         return state;
     }
 
@@ -127,8 +127,25 @@ internal sealed class IncidentWriter(
         };
     }
 
-    /// <summary>Writes the projection's changing columns (the title is set once, when opened).</summary>
-    public void Save(IncidentState state) =>
+    /// <summary>
+    /// Writes the projection row: all of it for an incident <see cref="Open"/>ed by this writer
+    /// and not saved yet, else its changing columns (the title is set once, when opened).
+    /// </summary>
+    public void Save(IncidentState state)
+    {
+        if (_opened is { } opened && opened.Id == state.Id)
+        {
+            _opened = null;
+            connection.Prepared(transaction,
+                "INSERT INTO incidents (id, tenant_id, service_id, status, severity, title, source, alert_count, open_alerts, version, group_index, created_at, updated_at, acknowledged_at, resolved_at) " +
+                "VALUES (@Id, @tenantId, @serviceId, @Status, @Severity, @title, @Source, @AlertCount, @OpenAlerts, @Version, @groupIndex, @created, @updated, @acked, @resolved)",
+                "@Id", "@tenantId", "@serviceId", "@Status", "@Severity", "@title", "@Source", "@AlertCount", "@OpenAlerts", "@Version", "@groupIndex", "@created", "@updated", "@acked", "@resolved")
+                .Bind(state.Id, tenantId, serviceId, state.Status, state.Severity, opened.SealedTitle, state.Source, state.AlertCount, state.OpenAlerts, state.Version,
+                    opened.GroupIndex, NowText, state.UpdatedAt.ToString("O"), state.AcknowledgedAt?.ToString("O"), state.ResolvedAt?.ToString("O"))
+                .ExecuteNonQuery();
+            return;
+        }
+
         connection.Prepared(transaction,
             "UPDATE incidents SET status = @Status, severity = @Severity, alert_count = @AlertCount, open_alerts = @OpenAlerts, version = @Version, " +
             "updated_at = @updated, acknowledged_at = @acked, resolved_at = @resolved WHERE id = @Id",
@@ -136,6 +153,7 @@ internal sealed class IncidentWriter(
             .Bind(state.Id, state.Status, state.Severity, state.AlertCount, state.OpenAlerts, state.Version,
                 state.UpdatedAt.ToString("O"), state.AcknowledgedAt?.ToString("O"), state.ResolvedAt?.ToString("O"))
             .ExecuteNonQuery();
+    }
 
     public void AddAlert(string alertIndex, string episode, string incidentId, string alertKey, string severity, string? digest = null) =>
         connection.Prepared(transaction,
@@ -191,17 +209,34 @@ internal sealed record AlertRow
 
 internal static class AlertRows
 {
-    public static AlertRow? FindOpen(IncidentWriter w, string alertIndex) =>
-        First(w.Connection.Prepared(w.Transaction,
-            "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status, digest FROM alerts " +
-            "WHERE service_id = @serviceId AND alert_index = @alertIndex AND status = 'firing'",
-            "@serviceId", "@alertIndex").Bind(w.ServiceId, alertIndex));
+    /// <summary>
+    /// The rows of one alert identity that a write needs: the open episode (at most one is
+    /// open: a new episode ends the one before it) and, when given, the episode named. One
+    /// read of the identity's rows, which lie side by side in the table's key order.
+    /// </summary>
+    public static (AlertRow? Open, AlertRow? Episode) Find(IncidentWriter w, string alertIndex, string? episode = null)
+    {
+        AlertRow? open = null, named = null;
+        using var reader = w.Connection.Prepared(w.Transaction,
+            "SELECT incident_id, alert_key, episode, status, digest FROM alerts " +
+            "WHERE service_id = @serviceId AND alert_index = @alertIndex AND (status = 'firing' OR episode = @episode)",
+            "@serviceId", "@alertIndex", "@episode").Bind(w.ServiceId, alertIndex, episode).ExecuteReader();
+        while (reader.Read())
+        {
+            var row = new AlertRow { IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3), Digest = reader.IsDBNull(4) ? null : reader.GetString(4) };
+            if (row.Status == AlertStatuses.Firing)
+            {
+                open = row;
+            }
 
-    public static AlertRow? FindEpisode(IncidentWriter w, string alertIndex, string episode) =>
-        First(w.Connection.Prepared(w.Transaction,
-            "SELECT incident_id AS IncidentId, alert_key AS AlertKey, episode AS Episode, status AS Status, digest FROM alerts " +
-            "WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
-            "@serviceId", "@alertIndex", "@episode").Bind(w.ServiceId, alertIndex, episode));
+            if (row.Episode == episode)
+            {
+                named = row;
+            }
+        }
+
+        return (open, named);
+    }
 
     public static void Touch(IncidentWriter w, string alertKey, string incidentId) =>
         w.Connection.Prepared(w.Transaction,
@@ -214,14 +249,5 @@ internal static class AlertRows
             "SELECT id FROM incidents WHERE service_id = @serviceId AND group_index = @groupIndex AND status <> 'resolved' ORDER BY created_at DESC LIMIT 1",
             "@serviceId", "@groupIndex").Bind(w.ServiceId, groupIndex).ExecuteReader();
         return reader.Read() && !reader.IsDBNull(0) ? reader.GetString(0) : null;
-    }
-
-    /// <summary>The first row of an alert lookup (incident_id, alert_key, episode, status), or null.</summary>
-    private static AlertRow? First(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new AlertRow { IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3), Digest = reader.IsDBNull(4) ? null : reader.GetString(4) }
-            : null;
     }
 }

@@ -1,0 +1,82 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Nova.Storage;
+
+namespace Nova.Region.Tests.Storage;
+
+public sealed class GroupCommitWriterTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "nova-writer-" + Guid.NewGuid().ToString("N"));
+    private SqliteDatabase _database = null!;
+    private GroupCommitWriter _writer = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _database = new SqliteDatabase(Path.Combine(_folder, "w.db"));
+        using (var c = _database.Open())
+        {
+            c.Execute("PRAGMA journal_mode=WAL; CREATE TABLE t (name TEXT NOT NULL UNIQUE);");
+        }
+
+        _writer = new GroupCommitWriter(_database);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_failing_item_writes_nothing_and_the_rest_of_its_batch_commits_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gate = new ManualResetEventSlim();
+        // The first item holds the writer, so the others queue up and join its transaction.
+        var first = _writer.WriteAsync((c, tx) => { gate.Wait(ct); return Insert(c, tx, "first"); }, ct);
+        var others = Enumerable.Range(0, 20).Select(i => i == 7
+            ? _writer.WriteAsync<int>((c, tx) => { Insert(c, tx, "partial"); throw new InvalidOperationException("item 7 fails"); }, ct)
+            : _writer.WriteAsync((c, tx) => Insert(c, tx, "item" + i), ct)).ToList();
+        var commitsBefore = _writer.Commits;
+        gate.Set();
+
+        await first;
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => others[7]);
+        Assert.Equal("item 7 fails", failure.Message);
+        foreach (var (task, i) in others.Select((t, i) => (t, i)).Where(x => x.i != 7))
+        {
+            Assert.Equal(1, await task);
+        }
+
+        using var c = _database.Open();
+        var names = c.Query<string>("SELECT name FROM t ORDER BY name").ToList();
+        Assert.Equal(20, names.Count);
+        Assert.DoesNotContain("partial", names);
+        Assert.Contains("first", names);
+        Assert.Equal(commitsBefore + 1, _writer.Commits);
+    }
+
+    [Fact]
+    public async Task A_constraint_error_fails_only_its_own_item()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _writer.WriteAsync((c, tx) => Insert(c, tx, "taken"), ct);
+
+        using var gate = new ManualResetEventSlim();
+        var hold = _writer.WriteAsync((c, tx) => { gate.Wait(ct); return 0; }, ct);
+        var duplicate = _writer.WriteAsync((c, tx) => Insert(c, tx, "taken"), ct);
+        var fresh = _writer.WriteAsync((c, tx) => Insert(c, tx, "fresh"), ct);
+        gate.Set();
+
+        await hold;
+        await Assert.ThrowsAsync<SqliteException>(() => duplicate);
+        Assert.Equal(1, await fresh);
+        using var c = _database.Open();
+        Assert.Equal(["fresh", "taken"], c.Query<string>("SELECT name FROM t ORDER BY name"));
+    }
+
+    private static int Insert(SqliteConnection c, SqliteTransaction tx, string name) =>
+        c.Execute("INSERT INTO t (name) VALUES (@name)", new { name }, tx);
+}
