@@ -9,7 +9,8 @@ namespace Nova.Storage;
 /// (up to <see cref="MaxBatch"/>, including items that arrive while the batch runs), runs them
 /// one after another in one transaction, and commits once: one fsync for many alerts. An item
 /// that throws gets its exception and writes nothing; the others are run again without it and
-/// still commit. Callers are answered only after the commit is durable.
+/// still commit. Callers are answered only after the commit is durable: the WAL is synced by
+/// <see cref="WalFlusher{TBatch}"/> while the writer goes on with the next batch.
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -23,11 +24,13 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     });
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WalCheckpointer _checkpointer;
+    private readonly WalFlusher<IWorkItem[]> _flusher;
     private readonly ManualResetEventSlim _itemsQueued = new(false, spinCount: 0);
     public GroupCommitWriter(SqliteDatabase database)
     {
         _database = database;
         _checkpointer = new WalCheckpointer(database);
+        _flusher = new WalFlusher<IWorkItem[]>(database.Path + "-wal", Answer);
         // A thread of its own: the loop blocks in SQLite and in fsync for most of its time,
         // which would otherwise hold (and hop between) thread-pool threads that serve requests.
         new Thread(Run) { IsBackground = true, Name = "nova-writer" }.Start();
@@ -37,6 +40,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     public long Commits { get; private set; }
 
     public long Items { get; private set; }
+
+    /// <summary>Syncs of the WAL to disk; a caller is answered only after one that follows its commit.</summary>
+    public long Syncs => _flusher.Syncs;
 
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken ct)
     {
@@ -80,6 +86,11 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                     batch.Add(item);
                 }
 
+                if (_flusher.Broken is { } broken)
+                {
+                    Answer(batch, new StoreUnavailableException("The store takes no writes since its log could not be synced to disk (" + broken.Message + "); restart the process.", broken));
+                    continue;
+                }
 
                 try
                 {
@@ -100,6 +111,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         finally
         {
             connection?.Dispose();
+            _flusher.Dispose();
         }
     }
 
@@ -129,16 +141,18 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         var connection = _database.Open();
         using (var pragma = connection.CreateCommand())
         {
+            // synchronous=NORMAL: COMMIT writes the WAL frames without waiting for the disk;
+            // WalFlusher syncs the WAL before any caller is answered (durability unchanged),
+            // while this thread runs the next batch.
             // A statement that may change several rows first copies every page it changes to
             // the statement journal, which spills to a temp file past 64 KiB by default.
             // SqliteDatabase raises that limit to 1 MiB; if SQLite did not take the setting,
             // temp_store=MEMORY keeps the journal in memory instead (in 1 KiB pieces). It only
             // undoes a failed statement inside an open transaction; crash recovery never reads
-            // it (the WAL does that), so durability is unchanged (synchronous=FULL still syncs
-            // every commit).
+            // it (the WAL does that).
             // Checkpoints run beside the writer (WalCheckpointer); its own auto-checkpoint stays
             // as the backstop that lets the WAL start over.
-            pragma.CommandText = (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; " + (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
                 $"PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};";
             pragma.ExecuteNonQuery();
         }
@@ -161,8 +175,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             {
                 Commits++;
                 Items += batch.Count;
+                _flusher.Committed(batch.ToArray());
                 _checkpointer.Committed();
-                Answer(batch, null);
                 return;
             }
 

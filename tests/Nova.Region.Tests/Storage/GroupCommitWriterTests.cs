@@ -59,6 +59,17 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_is_answered_after_the_log_is_synced_to_disk()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var syncs = _writer.Syncs;
+
+        await _writer.WriteAsync((c, tx) => Insert(c, tx, "durable"), ct);
+
+        Assert.True(_writer.Syncs > syncs, "no fsync of the WAL happened before the caller was answered");
+    }
+
+    [Fact]
     public async Task A_constraint_error_fails_only_its_own_item()
     {
         var ct = TestContext.Current.CancellationToken;
