@@ -48,24 +48,23 @@ public sealed class IncidentStore(
 
     public async Task<IngestResult> IngestAlertmanagerAsync(ServiceDoc service, string integrationId, AlertmanagerMessage message, string requestId, CancellationToken ct)
     {
-        await keys.EnsureAsync(service.TenantId, writer, ct);
+        var key = await keys.EnsureAsync(service.TenantId, writer, ct);
+        // Firing alerts first: a notification is its group's state at one instant, and
+        // Alertmanager orders alerts by labels, not status. Applied in body order, a resolve
+        // listed before a firing alert of the same group would end the incident and the
+        // firing one would open a second incident.
+        var alerts = message.Alerts.OrderBy(a => a.Status == AlertStatuses.Firing ? 0 : 1).Select(a => Prepare(key, a)).ToList();
+        var groupIndex = message.GroupKey is null ? null : key.BlindIndex("group:" + message.GroupKey);
         return await writer.WriteAsync((c, tx) =>
         {
             var w = Writer(c, tx, service, integrationId);
             int opened = 0, updated = 0, resolved = 0, ignored = 0;
             var touched = new List<string>();
-            var groupIndex = message.GroupKey is null ? null : w.Key.BlindIndex("group:" + message.GroupKey);
-            // Firing alerts first: a notification is its group's state at one instant, and
-            // Alertmanager orders alerts by labels, not status. Applied in body order, a resolve
-            // listed before a firing alert of the same group would end the incident and the
-            // firing one would open a second incident.
-            foreach (var alert in message.Alerts.OrderBy(a => a.Status == AlertStatuses.Firing ? 0 : 1))
+            foreach (var alert in alerts)
             {
-                var index = w.Key.BlindIndex("am:" + alert.Fingerprint);
-                var episode = alert.StartsAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
-                var outcome = alert.Status == AlertStatuses.Firing
-                    ? Fire(w, alert, index, episode, groupIndex)
-                    : ResolveAlert(w, index, episode, alert.EndsAt, ResolveReasons.Source);
+                var outcome = alert.Firing is { } firing
+                    ? Fire(w, alert, firing, groupIndex)
+                    : ResolveAlert(w, alert.Index, alert.Episode, alert.Alert.EndsAt, ResolveReasons.Source);
                 switch (outcome.Kind)
                 {
                     case Outcome.Opened: opened++; break;
@@ -176,10 +175,44 @@ public sealed class IncidentStore(
 
     private readonly record struct Result(Outcome Kind, string? IncidentId);
 
-    private Result Fire(IncidentWriter w, WebhookAlert alert, string index, string episode, string? groupIndex)
+    /// <summary>
+    /// What ingest works out before it queues for the single writer, on the request's own
+    /// thread: the blind index and episode, and for a firing alert its event bodies already
+    /// serialized. The writer then only looks up, seals and writes.
+    /// </summary>
+    private sealed record PreparedAlert(WebhookAlert Alert, string Index, string Episode, FiringAlert? Firing);
+
+    private sealed record FiringAlert(string Severity, string Summary, EventBody Body, string BodyJson, string OpenedJson);
+
+    private static PreparedAlert Prepare(DataKey key, WebhookAlert alert)
     {
+        var index = key.BlindIndex("am:" + alert.Fingerprint);
+        var episode = alert.StartsAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        if (alert.Status != AlertStatuses.Firing)
+        {
+            return new(alert, index, episode, null);
+        }
+
         var severity = Severities.FromLabel(alert.Labels.GetValueOrDefault("severity"));
         var summary = Summarize(alert);
+        var body = new EventBody
+        {
+            AlertKey = index[..16] + ":" + episode,
+            Identity = alert.Fingerprint,
+            Summary = summary,
+            Severity = severity,
+            Labels = alert.Labels,
+            Annotations = alert.Annotations,
+            StartsAt = alert.StartsAt,
+            Link = alert.GeneratorUrl is { Length: > 0 } url ? url : null,
+        };
+        return new(alert, index, episode, new FiringAlert(severity, summary, body, IncidentWriter.Serialize(body),
+            IncidentWriter.Serialize(IncidentWriter.OpenedBody(summary, severity, "alertmanager"))));
+    }
+
+    private Result Fire(IncidentWriter w, PreparedAlert prepared, FiringAlert firing, string? groupIndex)
+    {
+        var (alert, index, episode) = (prepared.Alert, prepared.Index, prepared.Episode);
         var (previous, seen) = AlertRows.Find(w, index, episode);
         if (seen is not null)
         {
@@ -221,30 +254,19 @@ public sealed class IncidentStore(
             incidentId = AlertRows.OpenIncidentOfGroup(w, groupIndex);
         }
 
-        var alertKey = index[..16] + ":" + episode;
-        var body = new EventBody
-        {
-            AlertKey = alertKey,
-            Identity = alert.Fingerprint,
-            Summary = summary,
-            Severity = severity,
-            Labels = alert.Labels,
-            Annotations = alert.Annotations,
-            StartsAt = alert.StartsAt,
-            Link = alert.GeneratorUrl is { Length: > 0 } url ? url : null,
-        };
+        var alertKey = firing.Body.AlertKey!;
         if (incidentId is not null)
         {
             var state = w.Load(incidentId)!;
-            state = w.Append(state, EventKinds.AlertFired, body);
-            w.AddAlert(index, episode, incidentId, alertKey, severity);
+            state = w.Append(state, EventKinds.AlertFired, firing.Body, firing.BodyJson);
+            w.AddAlert(index, episode, incidentId, alertKey, firing.Severity);
             w.Save(state);
             return new(Outcome.Updated, incidentId);
         }
 
-        var incident = w.Open(summary, severity, "alertmanager", groupIndex);
-        incident = w.Append(incident, EventKinds.AlertFired, body);
-        w.AddAlert(index, episode, incident.Id, alertKey, severity);
+        var incident = w.Open(firing.Summary, firing.Severity, "alertmanager", groupIndex, firing.OpenedJson);
+        incident = w.Append(incident, EventKinds.AlertFired, firing.Body, firing.BodyJson);
+        w.AddAlert(index, episode, incident.Id, alertKey, firing.Severity);
         w.Save(incident);
         return new(Outcome.Opened, incident.Id);
     }

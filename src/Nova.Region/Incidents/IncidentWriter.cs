@@ -30,6 +30,12 @@ internal sealed class IncidentWriter(
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>An event body as it is sealed.</summary>
+    public static string Serialize(EventBody body) => JsonSerializer.Serialize(body, Json);
+
+    /// <summary>The body of an incident's first event.</summary>
+    public static EventBody OpenedBody(string title, string severity, string source) => new() { Title = title, Severity = severity, Source = source };
+
     private string? _nowText;
     private (string Id, byte[] SealedTitle, string? GroupIndex)? _opened;
 
@@ -46,12 +52,16 @@ internal sealed class IncidentWriter(
 
     public string ServiceId => serviceId;
 
-    /// <summary>Appends one event and returns the state it leads to.</summary>
-    public IncidentState Append(IncidentState state, string kind, EventBody body)
+    /// <summary>
+    /// Appends one event and returns the state it leads to. <paramref name="json"/> is the
+    /// body already serialized (<see cref="Serialize"/>), when the caller did that before it
+    /// queued for the writer.
+    /// </summary>
+    public IncidentState Append(IncidentState state, string kind, EventBody body, string? json = null)
     {
         var id = ids.Next();
         var hlc = clock.Now().ToString();
-        var sealedBody = key.Seal(JsonSerializer.Serialize(body, Json), "event:" + id);
+        var sealedBody = key.Seal(json ?? Serialize(body), "event:" + id);
         connection.Prepared(transaction,
             "INSERT INTO events (id, tenant_id, service_id, incident_id, kind, hlc, origin_region, actor, at, body) " +
             "VALUES (@id, @tenantId, @serviceId, @incidentId, @kind, @hlc, @region, @actor, @at, @sealedBody)",
@@ -66,9 +76,9 @@ internal sealed class IncidentWriter(
     /// <see cref="Save"/>, once the item knows the incident's state (one INSERT, not an INSERT
     /// and an UPDATE).
     /// </summary>
-    public IncidentState Open(string title, string severity, string source, string? groupIndex)
+    public IncidentState Open(string title, string severity, string source, string? groupIndex, string? json = null)
     {
-        var state = Append(new IncidentState { Id = ids.Next() }, EventKinds.Opened, new EventBody { Title = title, Severity = severity, Source = source });
+        var state = Append(new IncidentState { Id = ids.Next() }, EventKinds.Opened, OpenedBody(title, severity, source), json);
         _opened = (state.Id, key.Seal(title, "incident:" + state.Id + ":title"), groupIndex);
         return state;
     }
