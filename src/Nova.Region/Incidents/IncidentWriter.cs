@@ -38,6 +38,7 @@ internal sealed class IncidentWriter(
 
     private string? _nowText;
     private (string Id, byte[] SealedTitle, string? GroupIndex)? _opened;
+    private readonly Dictionary<string, IncidentState> _loaded = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
 
@@ -89,6 +90,13 @@ internal sealed class IncidentWriter(
     /// </summary>
     public IncidentState? Load(string incidentId)
     {
+        // A message often names several alerts of one incident (Alertmanager sends a whole
+        // group): its state is read once per write, then kept as Save leaves it.
+        if (_loaded.TryGetValue(incidentId, out var known))
+        {
+            return known;
+        }
+
         IncidentState state;
         using (var reader = connection.Prepared(transaction,
             "SELECT id, service_id, status, severity, source, version, created_at, updated_at, acknowledged_at, resolved_at FROM incidents WHERE id = @incidentId AND tenant_id = @tenantId",
@@ -128,7 +136,7 @@ internal sealed class IncidentWriter(
         }
 
         var empty = ImmutableDictionary<string, string>.Empty;
-        return state with
+        return _loaded[incidentId] = state with
         {
             Alerts = alerts.ToImmutableSortedDictionary(
                 a => a.AlertKey,
@@ -143,6 +151,7 @@ internal sealed class IncidentWriter(
     /// </summary>
     public void Save(IncidentState state)
     {
+        _loaded[state.Id] = state;
         if (_opened is { } opened && opened.Id == state.Id)
         {
             _opened = null;
