@@ -226,7 +226,7 @@ static void PrintReport(List<RunResult> results, BenchOptions options, Alertmana
     Console.WriteLine();
     Console.WriteLine($"Alert ingest, one alert per request, concurrency {options.Concurrency}, {options.Alerts} distinct alerts per run, " +
         $"{Environment.ProcessorCount} cores (client and servers share them); load average after: {load}");
-    Console.WriteLine($"alertmanager {alertmanager.Version}: POST /api/v2/alerts (in memory). nova: POST /v1/ingest/alertmanager (webhook v4), each 2xx committed (WAL, synchronous=FULL) and sealed.");
+    Console.WriteLine($"alertmanager {alertmanager.Version}: POST /api/v2/alerts (in memory). nova: POST /v1/ingest/alertmanager (webhook v4), each 2xx committed and fsynced (WAL) and sealed.");
     Console.WriteLine();
     Console.WriteLine("| round | target       | requests | alerts/s | p50 ms | p99 ms | max ms | failed | server CPU µs/alert | verified |");
     Console.WriteLine("|------:|--------------|---------:|---------:|-------:|-------:|-------:|-------:|--------------------:|----------|");
