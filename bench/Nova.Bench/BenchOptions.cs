@@ -65,7 +65,8 @@ internal sealed record BenchOptions
                               alerts j*N .. j*N+N-1: to Alertmanager one POST /api/v2/alerts array
                               of N alerts (Prometheus batches), to Nova one webhook v4 message of
                               one aggregation group with N alerts (one incident per request).
-                              N > 1 adds a label group=<run>-gNNNNNN and groups Alertmanager by it
+                              N > 1 adds a label group=<run>-gNNNNNN, shared within a request,
+                              and Alertmanager's route groups by it (see bench/README.md)
           --requests N        requests per measured run; request j carries the alerts of request
                               j mod (alerts / per-request) (default: alerts / per-request, every
                               alert sent once)
