@@ -2,10 +2,11 @@ using System.Diagnostics;
 
 namespace Nova.Bench;
 
-/// <summary>What one run of one target measured.</summary>
+/// <summary>What one run of one target measured. Requests and latencies are per request; rates and CPU are also given per alert.</summary>
 internal sealed record RunResult(
     string Round,
     string Target,
+    int PerRequest,
     int Requests,
     int Succeeded,
     int Failed,
@@ -14,7 +15,9 @@ internal sealed record RunResult(
     double[] LatencyMs,
     TimeSpan ServerCpu)
 {
-    public double AlertsPerSecond => Succeeded / Elapsed.TotalSeconds;
+    public double RequestsPerSecond => Succeeded / Elapsed.TotalSeconds;
+
+    public double AlertsPerSecond => (double)Succeeded * PerRequest / Elapsed.TotalSeconds;
 
     public double P50 => Percentile(0.50);
 
@@ -23,7 +26,7 @@ internal sealed record RunResult(
     public double Max => LatencyMs.Length == 0 ? double.NaN : LatencyMs[^1];
 
     /// <summary>Server CPU time per successful alert, in microseconds.</summary>
-    public double CpuMicrosPerAlert => Succeeded == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Succeeded;
+    public double CpuMicrosPerAlert => Succeeded == 0 ? double.NaN : ServerCpu.TotalMicroseconds / ((double)Succeeded * PerRequest);
 
     public string Verified { get; set; } = "";
 
@@ -40,7 +43,7 @@ internal sealed record RunResult(
 internal static class LoadRunner
 {
     public static async Task<RunResult> RunAsync(
-        HttpClient http, ITarget target, string round, byte[][] bodies, int requests, TimeSpan? duration, int concurrency, CancellationToken ct)
+        HttpClient http, ITarget target, string round, byte[][] bodies, int perRequest, int requests, TimeSpan? duration, int concurrency, CancellationToken ct)
     {
         // In duration mode the run stops issuing at the deadline (room for 200,000 requests/s); the bodies cycle.
         var capacity = duration is { } limit ? (int)Math.Min(50_000_000, (limit.TotalSeconds * 200_000) + 1_000) : requests;
@@ -113,6 +116,6 @@ internal static class LoadRunner
         }
 
         Array.Sort(sorted);
-        return new RunResult(round, target.Name, done, succeeded, failed, firstError, elapsed, sorted, cpu);
+        return new RunResult(round, target.Name, perRequest, done, succeeded, failed, firstError, elapsed, sorted, cpu);
     }
 }

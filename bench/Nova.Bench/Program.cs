@@ -20,8 +20,7 @@ catch (HelpRequested)
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine("error: " + e.Message);
-    Console.Error.WriteLine(BenchOptions.Usage);
+    Console.Error.WriteLine($"error: {e.Message} (bench/run --help lists the options)");
     return 2;
 }
 
@@ -48,12 +47,12 @@ var ct = stop.Token;
 try
 {
     Progress($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
-    Progress($"settings: concurrency {options.Concurrency}, {options.Alerts} distinct alerts per run, " +
-        (options.Duration is { } d ? $"first run lasts {d.TotalSeconds:0.#} s and fixes the request count" : $"{options.Requests ?? options.Alerts} requests per run") +
+    Progress($"settings: concurrency {options.Concurrency}, {options.Alerts} distinct alerts per run, {options.PerRequest} per request, " +
+        (options.Duration is { } d ? $"first run lasts {d.TotalSeconds:0.#} s and fixes the request count" : $"{options.Requests ?? options.DistinctRequests} requests per run") +
         $", warm-up {options.Warmup} requests per target, {options.Rounds} rounds; temp folder {temp}");
     Progress($"nova: {Path.GetFullPath(options.Nova)}");
 
-    alertmanager = await AlertmanagerTarget.StartAsync(Path.Combine(temp, "alertmanager"), options.AlertmanagerGroupBy, Progress, ct);
+    alertmanager = await AlertmanagerTarget.StartAsync(Path.Combine(temp, "alertmanager"), options.EffectiveAlertmanagerGroupBy, Progress, ct);
     nova = await NovaTarget.StartAsync(Path.GetFullPath(options.Nova), Path.Combine(temp, "nova"), options.NovaEnvironment, Progress, ct);
     if (options.NovaEnvironment.Count > 0)
     {
@@ -81,7 +80,7 @@ try
 
     if (options.Warmup > 0)
     {
-        var warm = BenchAlert.Make("warmup", options.Warmup, startsAt);
+        var warm = BenchAlert.Make("warmup", options.Warmup * options.PerRequest, options.PerRequest, startsAt);
         foreach (var target in both)
         {
             var result = await RunOneAsync(http, target, "warm-up", "warmup", warm, options.Warmup, null);
@@ -92,14 +91,14 @@ try
         }
     }
 
-    var requests = options.Requests ?? options.Alerts;
+    var requests = options.Requests ?? options.DistinctRequests;
     var duration = options.Duration;
     for (var round = 1; round <= options.Rounds; round++)
     {
         // Alternate the order so neither target always runs first (or on a warmer machine).
         ITarget[] order = round % 2 == 1 ? [alertmanager, nova] : [nova, alertmanager];
         var run = "r" + round.ToString(CultureInfo.InvariantCulture);
-        var alerts = BenchAlert.Make(run, options.Alerts, startsAt);
+        var alerts = BenchAlert.Make(run, options.Alerts, options.PerRequest, startsAt);
         foreach (var target in order)
         {
             var result = await RunOneAsync(http, target, round.ToString(CultureInfo.InvariantCulture), run, alerts, requests, duration);
@@ -183,16 +182,23 @@ return failures.Count == 0 ? 0 : 1;
 
 async Task<RunResult> RunOneAsync(HttpClient http, ITarget target, string round, string run, BenchAlert[] alerts, int requests, TimeSpan? duration)
 {
-    var bodies = alerts.Select(target.Body).ToArray();
+    // Request j carries alerts j*N .. j*N+N-1.
+    var perRequest = options.PerRequest;
+    var bodies = new byte[alerts.Length / perRequest][];
+    for (var j = 0; j < bodies.Length; j++)
+    {
+        bodies[j] = target.Body(alerts.AsSpan(j * perRequest, perRequest));
+    }
+
     // Same starting point for every run: a collected client heap and a quiet second.
     GC.Collect();
     GC.WaitForPendingFinalizers();
     await Task.Delay(TimeSpan.FromSeconds(1), ct);
-    Progress($"round {round}: {target.Name} — " + (duration is { } d ? $"{d.TotalSeconds:0.#} s" : $"{requests} requests") + $" of {alerts.Length} distinct alerts (run={run}), concurrency {options.Concurrency}");
-    var result = await LoadRunner.RunAsync(http, target, round, bodies, requests, duration, options.Concurrency, ct);
-    var distinct = Math.Min(result.Requests, alerts.Length);
-    result.Verified = await target.VerifyAsync(run, distinct, result.Succeeded, ct);
-    Progress($"round {round}: {target.Name} {result.AlertsPerSecond,8:0} alerts/s  p50 {result.P50:0.00} ms  p99 {result.P99:0.00} ms  max {result.Max:0.0} ms  " +
+    Progress($"round {round}: {target.Name} — " + (duration is { } d ? $"{d.TotalSeconds:0.#} s" : $"{requests} requests") + $" of {perRequest} alert(s) each, {alerts.Length} distinct alerts (run={run}), concurrency {options.Concurrency}");
+    var result = await LoadRunner.RunAsync(http, target, round, bodies, perRequest, requests, duration, options.Concurrency, ct);
+    var distinctRequests = Math.Min(result.Requests, bodies.Length);
+    result.Verified = await target.VerifyAsync(run, distinctRequests, perRequest, result.Succeeded, ct);
+    Progress($"round {round}: {target.Name} {result.AlertsPerSecond,8:0} alerts/s {result.RequestsPerSecond,8:0} requests/s  p50 {result.P50:0.00} ms  p99 {result.P99:0.00} ms  max {result.Max:0.0} ms  " +
         $"{result.Failed} failed  server CPU {result.CpuMicrosPerAlert:0} µs/alert  [{result.Verified}]");
     return result;
 }
@@ -224,21 +230,24 @@ static double Median(IEnumerable<double> values)
 static void PrintReport(List<RunResult> results, BenchOptions options, AlertmanagerTarget alertmanager, string load)
 {
     Console.WriteLine();
-    Console.WriteLine($"Alert ingest, one alert per request, concurrency {options.Concurrency}, {options.Alerts} distinct alerts per run, " +
+    var perRequest = options.PerRequest == 1
+        ? "one alert per request"
+        : $"{options.PerRequest} alerts per request (to Alertmanager one API v2 array, group_by {options.EffectiveAlertmanagerGroupBy}; to Nova one webhook message of one group: one incident)";
+    Console.WriteLine($"Alert ingest, {perRequest}, concurrency {options.Concurrency}, {options.Alerts} distinct alerts per run, " +
         $"{Environment.ProcessorCount} cores (client and servers share them); load average after: {load}");
-    Console.WriteLine($"alertmanager {alertmanager.Version}: POST /api/v2/alerts (in memory). nova: POST /v1/ingest/alertmanager (webhook v4), each 2xx committed (WAL, synchronous=FULL) and sealed.");
+    Console.WriteLine($"alertmanager {alertmanager.Version}: POST /api/v2/alerts (in memory). nova: POST /v1/ingest/alertmanager (webhook v4), each 2xx committed and fsynced (WAL) and sealed.");
     Console.WriteLine();
-    Console.WriteLine("| round | target       | requests | alerts/s | p50 ms | p99 ms | max ms | failed | server CPU µs/alert | verified |");
-    Console.WriteLine("|------:|--------------|---------:|---------:|-------:|-------:|-------:|-------:|--------------------:|----------|");
+    Console.WriteLine("| round | target       | requests | alerts/s | requests/s | p50 ms | p99 ms | max ms | failed | server CPU µs/alert | verified |");
+    Console.WriteLine("|------:|--------------|---------:|---------:|-----------:|-------:|-------:|-------:|-------:|--------------------:|----------|");
     foreach (var r in results)
     {
-        Console.WriteLine($"| {r.Round,5} | {r.Target,-12} | {r.Requests,8} | {r.AlertsPerSecond,8:0} | {r.P50,6:0.00} | {r.P99,6:0.00} | {r.Max,6:0.0} | {r.Failed,6} | {r.CpuMicrosPerAlert,19:0} | {r.Verified} |");
+        Console.WriteLine($"| {r.Round,5} | {r.Target,-12} | {r.Requests,8} | {r.AlertsPerSecond,8:0} | {r.RequestsPerSecond,10:0} | {r.P50,6:0.00} | {r.P99,6:0.00} | {r.Max,6:0.0} | {r.Failed,6} | {r.CpuMicrosPerAlert,19:0} | {r.Verified} |");
     }
 
     Console.WriteLine();
-    Console.WriteLine("Medians over rounds:");
-    Console.WriteLine("| target       | alerts/s | p50 ms | p99 ms | max ms | server CPU µs/alert |");
-    Console.WriteLine("|--------------|---------:|-------:|-------:|-------:|--------------------:|");
+    Console.WriteLine("Medians over rounds (latency per request):");
+    Console.WriteLine("| target       | alerts/s | requests/s | p50 ms | p99 ms | max ms | server CPU µs/alert |");
+    Console.WriteLine("|--------------|---------:|-----------:|-------:|-------:|-------:|--------------------:|");
     var medians = new Dictionary<string, (double Rate, double P50, double P99)>();
     foreach (var name in new[] { "alertmanager", "nova" })
     {
@@ -247,7 +256,7 @@ static void PrintReport(List<RunResult> results, BenchOptions options, Alertmana
         var p50 = Median(mine.Select(r => r.P50));
         var p99 = Median(mine.Select(r => r.P99));
         medians[name] = (rate, p50, p99);
-        Console.WriteLine($"| {name,-12} | {rate,8:0} | {p50,6:0.00} | {p99,6:0.00} | {Median(mine.Select(r => r.Max)),6:0.0} | {Median(mine.Select(r => r.CpuMicrosPerAlert)),19:0} |");
+        Console.WriteLine($"| {name,-12} | {rate,8:0} | {Median(mine.Select(r => r.RequestsPerSecond)),10:0} | {p50,6:0.00} | {p99,6:0.00} | {Median(mine.Select(r => r.Max)),6:0.0} | {Median(mine.Select(r => r.CpuMicrosPerAlert)),19:0} |");
     }
 
     var perRound = results.GroupBy(r => r.Round)

@@ -8,7 +8,7 @@ using Nova.Contracts;
 
 namespace Nova.Bench;
 
-/// <summary>A server under test: how to address one alert to it, and how to check what it kept.</summary>
+/// <summary>A server under test: how to address the alerts of one request to it, and how to check what it kept.</summary>
 internal interface ITarget : IAsyncDisposable
 {
     string Name { get; }
@@ -16,16 +16,18 @@ internal interface ITarget : IAsyncDisposable
     /// <summary>The server processes whose CPU time is charged to this target.</summary>
     IReadOnlyList<ChildProcess> Processes { get; }
 
-    byte[] Body(BenchAlert alert);
+    /// <summary>The body of one request carrying <paramref name="alerts"/>.</summary>
+    byte[] Body(ReadOnlySpan<BenchAlert> alerts);
 
     HttpRequestMessage Request(byte[] body);
 
     /// <summary>
-    /// Checks, after a run of <paramref name="distinct"/> alerts labelled run=<paramref name="run"/>
-    /// with <paramref name="succeeded"/> 2xx answers, that the server holds exactly those alerts.
+    /// Checks, after a run that sent <paramref name="distinctRequests"/> distinct requests of
+    /// <paramref name="perRequest"/> alerts each, labelled run=<paramref name="run"/>, with
+    /// <paramref name="succeeded"/> 2xx answers, that the server holds exactly those alerts.
     /// Returns a short description; throws <see cref="VerificationException"/> on a mismatch.
     /// </summary>
-    Task<string> VerifyAsync(string run, int distinct, int succeeded, CancellationToken ct);
+    Task<string> VerifyAsync(string run, int distinctRequests, int perRequest, int succeeded, CancellationToken ct);
 }
 
 internal sealed class VerificationException(string message) : Exception(message);
@@ -118,7 +120,7 @@ internal sealed class AlertmanagerTarget : ITarget
         }
     }
 
-    public byte[] Body(BenchAlert alert) => alert.AlertmanagerApiBody();
+    public byte[] Body(ReadOnlySpan<BenchAlert> alerts) => BenchAlert.AlertmanagerApiBody(alerts);
 
     public HttpRequestMessage Request(byte[] body)
     {
@@ -127,8 +129,9 @@ internal sealed class AlertmanagerTarget : ITarget
         return new HttpRequestMessage(HttpMethod.Post, _alerts) { Content = content };
     }
 
-    public async Task<string> VerifyAsync(string run, int distinct, int succeeded, CancellationToken ct)
+    public async Task<string> VerifyAsync(string run, int distinctRequests, int perRequest, int succeeded, CancellationToken ct)
     {
+        var distinct = distinctRequests * perRequest;
         var filter = Uri.EscapeDataString($"run=\"{run}\"");
         using var response = await _control.GetAsync($"api/v2/alerts?filter={filter}", ct);
         response.EnsureSuccessStatusCode();
@@ -178,6 +181,7 @@ internal sealed class NovaTarget : ITarget
     private string _tenantSlug = "";
     private string _operatorKey = "";
     private int _expectedIncidents;
+    private int _expectedFiringAlerts;
     private int _expectedIngestAudits;
 
     private NovaTarget(ChildProcess control, ChildProcess region, string dataFolder, Uri controlUrl, Uri regionUrl)
@@ -259,7 +263,7 @@ internal sealed class NovaTarget : ITarget
         }
     }
 
-    public byte[] Body(BenchAlert alert) => alert.WebhookBody();
+    public byte[] Body(ReadOnlySpan<BenchAlert> alerts) => BenchAlert.WebhookBody(alerts);
 
     public HttpRequestMessage Request(byte[] body)
     {
@@ -270,9 +274,11 @@ internal sealed class NovaTarget : ITarget
         return request;
     }
 
-    public async Task<string> VerifyAsync(string run, int distinct, int succeeded, CancellationToken ct)
+    public async Task<string> VerifyAsync(string run, int distinctRequests, int perRequest, int succeeded, CancellationToken ct)
     {
-        _expectedIncidents += distinct;
+        // Each distinct request is one aggregation group (one groupKey): one incident holding its alerts.
+        _expectedIncidents += distinctRequests;
+        _expectedFiringAlerts += distinctRequests * perRequest;
         _expectedIngestAudits += succeeded;
         // The region's own file, read by another process: what a 2xx promised is in it.
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
@@ -287,9 +293,9 @@ internal sealed class NovaTarget : ITarget
             problems.Add($"{incidents} incidents, expected {_expectedIncidents}");
         }
 
-        if (firing != _expectedIncidents)
+        if (firing != _expectedFiringAlerts)
         {
-            problems.Add($"{firing} firing alert rows, expected {_expectedIncidents}");
+            problems.Add($"{firing} firing alert rows, expected {_expectedFiringAlerts}");
         }
 
         if (audits != _expectedIngestAudits)
@@ -307,7 +313,7 @@ internal sealed class NovaTarget : ITarget
             throw new VerificationException($"nova run {run}: " + string.Join("; ", problems));
         }
 
-        return $"SQLite: {incidents} incidents in total (+{distinct})";
+        return $"SQLite: {incidents} incidents (+{distinctRequests}), {firing} firing alerts (+{distinctRequests * perRequest}) in total";
     }
 
     /// <summary>Counts the tenant's incidents through the public API (GET /v1/incidents, 500 a page).</summary>
