@@ -73,6 +73,29 @@ public sealed class AlertmanagerIngestTests(TopologyFixture nova) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_whole_group_in_one_message_opens_one_incident_and_later_messages_of_the_group_update_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, service) = await nova.NewServiceAsync(ct);
+        var group = "{}:{job=\"fleet\"}";
+        JsonObject Host(int i, string status = "firing", string? endsAt = null) =>
+            Am.Alert("NodeDown" + i, T1, status, endsAt, severity: i == 6 ? "critical" : "warning");
+
+        var opened = await nova.AlertmanagerOkAsync(service, Am.Message(group, [.. Enumerable.Range(1, 5).Select(i => Host(i))]), ct);
+        // Alertmanager's next notification: host 1 resolved, host 2 repeated, host 6 new.
+        var next = await nova.AlertmanagerOkAsync(service, Am.Message(group, Host(1, "resolved", T2), Host(2), Host(6)), ct);
+        var last = await nova.AlertmanagerOkAsync(service, Am.Message(group, [.. Enumerable.Range(2, 5).Select(i => Host(i, "resolved", T3))]), ct);
+
+        Assert.Equal((1, 4, 0), (opened.Opened, opened.Updated, opened.Ignored));
+        Assert.Equal((0, 1, 1, 1), (next.Opened, next.Updated, next.Resolved, next.Ignored));
+        Assert.Equal(5, last.Resolved);
+        var incident = Assert.Single(await nova.IncidentsOfAsync(tenant, ct));
+        Assert.Equal((6, 0, "resolved"), (incident.AlertCount, incident.OpenAlerts, incident.Status));
+        Assert.Equal([incident.Id], opened.Incidents);
+        await nova.AssertProjectionEqualsFoldAsync(tenant, incident.Id, ct);
+    }
+
+    [Fact]
     public async Task Firing_alert_joins_an_acknowledged_incident_of_its_group_which_stays_acknowledged()
     {
         var ct = TestContext.Current.CancellationToken;

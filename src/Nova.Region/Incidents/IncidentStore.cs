@@ -79,6 +79,7 @@ public sealed class IncidentStore(
                 }
             }
 
+            w.Flush();
             AuditLog.Write(c, tx, new AuditLog.Entry(integrationId, service.TenantId, "ingest.alertmanager", "service:" + service.Id, requestId,
                 $"success: {message.Alerts.Count} alerts, {opened} opened, {updated} updated, {resolved} resolved, {ignored} ignored"), w.Now);
             return new IngestResult("success", message.Alerts.Count, opened, updated, resolved, ignored, touched);
@@ -251,7 +252,7 @@ public sealed class IncidentStore(
 
         if (incidentId is null && groupIndex is not null)
         {
-            incidentId = AlertRows.OpenIncidentOfGroup(w, groupIndex);
+            incidentId = w.IncidentOfGroup(groupIndex);
         }
 
         var alertKey = firing.Body.AlertKey!;
@@ -260,14 +261,14 @@ public sealed class IncidentStore(
             var state = w.Load(incidentId)!;
             state = w.Append(state, EventKinds.AlertFired, firing.Body, firing.BodyJson);
             w.AddAlert(index, episode, incidentId, alertKey, firing.Severity);
-            w.Save(state);
+            w.Stage(state);
             return new(Outcome.Updated, incidentId);
         }
 
         var incident = w.Open(firing.Summary, firing.Severity, "alertmanager", groupIndex, firing.OpenedJson);
         incident = w.Append(incident, EventKinds.AlertFired, firing.Body, firing.BodyJson);
         w.AddAlert(index, episode, incident.Id, alertKey, firing.Severity);
-        w.Save(incident);
+        w.Stage(incident);
         return new(Outcome.Opened, incident.Id);
     }
 

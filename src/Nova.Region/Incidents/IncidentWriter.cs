@@ -37,8 +37,10 @@ internal sealed class IncidentWriter(
     public static EventBody OpenedBody(string title, string severity, string source) => new() { Title = title, Severity = severity, Source = source };
 
     private string? _nowText;
-    private (string Id, byte[] SealedTitle, string? GroupIndex)? _opened;
+    private readonly Dictionary<string, (byte[] SealedTitle, string? GroupIndex)> _opened = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncidentState> _loaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _groups = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _staged = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
 
@@ -80,7 +82,12 @@ internal sealed class IncidentWriter(
     public IncidentState Open(string title, string severity, string source, string? groupIndex, string? json = null)
     {
         var state = Append(new IncidentState { Id = ids.Next() }, EventKinds.Opened, OpenedBody(title, severity, source), json);
-        _opened = (state.Id, key.Seal(title, "incident:" + state.Id + ":title"), groupIndex);
+        _opened[state.Id] = (key.Seal(title, "incident:" + state.Id + ":title"), groupIndex);
+        if (groupIndex is not null)
+        {
+            _groups[groupIndex] = state.Id;
+        }
+
         return state;
     }
 
@@ -152,9 +159,9 @@ internal sealed class IncidentWriter(
     public void Save(IncidentState state)
     {
         _loaded[state.Id] = state;
-        if (_opened is { } opened && opened.Id == state.Id)
+        _staged.Remove(state.Id);
+        if (_opened.Remove(state.Id, out var opened))
         {
-            _opened = null;
             connection.Prepared(transaction,
                 "INSERT INTO incidents (id, tenant_id, service_id, status, severity, title, source, alert_count, open_alerts, version, group_index, created_at, updated_at, acknowledged_at, resolved_at) " +
                 "VALUES (@Id, @tenantId, @serviceId, @Status, @Severity, @title, @Source, @AlertCount, @OpenAlerts, @Version, @groupIndex, @created, @updated, @acked, @resolved)",
@@ -172,6 +179,50 @@ internal sealed class IncidentWriter(
             .Bind(state.Id, state.Status, state.Severity, state.AlertCount, state.OpenAlerts, state.Version,
                 state.UpdatedAt.ToString("O"), state.AcknowledgedAt?.ToString("O"), state.ResolvedAt?.ToString("O"))
             .ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Keeps the incident's new state for <see cref="Flush"/> instead of writing it now: a
+    /// message that adds a group of alerts to one incident writes its row once, not per alert.
+    /// </summary>
+    public void Stage(IncidentState state)
+    {
+        _loaded[state.Id] = state;
+        _staged.Add(state.Id);
+    }
+
+    /// <summary>Writes every staged incident row. A write that stages must flush before it returns.</summary>
+    public void Flush()
+    {
+        foreach (var id in _staged.ToList())
+        {
+            Save(_loaded[id]);
+        }
+    }
+
+    /// <summary>
+    /// The open incident of an Alertmanager group (its blind index), or null: the one this
+    /// write opened or joined for the group if it is still open, else the newest open one stored.
+    /// </summary>
+    public string? IncidentOfGroup(string groupIndex)
+    {
+        if (_groups.TryGetValue(groupIndex, out var id) && _loaded.TryGetValue(id, out var known) && known.IsOpen)
+        {
+            return id;
+        }
+
+        // The query reads the projection: staged rows must be in it first.
+        Flush();
+        using var reader = connection.Prepared(transaction,
+            "SELECT id FROM incidents WHERE service_id = @serviceId AND group_index = @groupIndex AND status <> 'resolved' ORDER BY created_at DESC LIMIT 1",
+            "@serviceId", "@groupIndex").Bind(serviceId, groupIndex).ExecuteReader();
+        id = reader.Read() && !reader.IsDBNull(0) ? reader.GetString(0) : null;
+        if (id is not null)
+        {
+            _groups[groupIndex] = id;
+        }
+
+        return id;
     }
 
     public void AddAlert(string alertIndex, string episode, string incidentId, string alertKey, string severity, string? digest = null) =>
@@ -262,11 +313,4 @@ internal static class AlertRows
             "UPDATE alerts SET last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
             "@at", "@incidentId", "@alertKey").Bind(w.NowText, incidentId, alertKey).ExecuteNonQuery();
 
-    public static string? OpenIncidentOfGroup(IncidentWriter w, string groupIndex)
-    {
-        using var reader = w.Connection.Prepared(w.Transaction,
-            "SELECT id FROM incidents WHERE service_id = @serviceId AND group_index = @groupIndex AND status <> 'resolved' ORDER BY created_at DESC LIMIT 1",
-            "@serviceId", "@groupIndex").Bind(w.ServiceId, groupIndex).ExecuteReader();
-        return reader.Read() && !reader.IsDBNull(0) ? reader.GetString(0) : null;
-    }
 }
