@@ -20,7 +20,7 @@ internal static class AuditCommands
             var n = parse.GetValue(limit);
             if (n is < 1 or > 1000)
             {
-                throw new CliError("--limit must be between 1 and 1000.");
+                throw new CliError($"--limit must be between 1 and 1000, got {n}");
             }
 
             using var client = Cli.Client(parse);

@@ -17,9 +17,10 @@ internal static class IncidentCommands
         var list = new Command("list", "List incidents from every region the tenant's data lives in, newest first.") { tenant, status, service, since, limit };
         list.SetAction(Cli.Action(async (parse, ct) =>
         {
-            if (parse.GetValue(limit) is < 1 or > 500)
+            var n = parse.GetValue(limit);
+            if (n is < 1 or > 500)
             {
-                throw new CliError("--limit must be between 1 and 500.");
+                throw new CliError($"--limit must be between 1 and 500, got {n}");
             }
 
             using var client = Cli.Client(parse);
@@ -32,7 +33,7 @@ internal static class IncidentCommands
                 regions = [svc.HomeRegion];
             }
 
-            var query = $"?tenant={t.Slug}&limit={parse.GetValue(limit)}"
+            var query = $"?tenant={t.Slug}&limit={n}"
                 + (parse.GetValue(status) is { } st ? "&status=" + Uri.EscapeDataString(st) : "")
                 + (parse.GetValue(service) is { } sv ? "&service=" + Uri.EscapeDataString(sv) : "")
                 + (parse.GetValue(since) is { } si ? "&since=" + Uri.EscapeDataString(si) : "");
