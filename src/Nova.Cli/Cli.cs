@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Nova.Cli.Client;
@@ -34,7 +35,21 @@ internal static class Cli
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+            var parse = root.Parse(args);
+            if (parse.Action is ParseErrorAction && parse.Errors.Any(e => ValueErrors.Describe(e) is not null))
+            {
+                // A bad value gets a line like any other error; System.CommandLine would name .NET
+                // types and print the whole help. Other parse errors (unknown option, missing
+                // argument) keep its message and help, unless they come with a bad value.
+                foreach (var error in parse.Errors)
+                {
+                    Console.Error.WriteLine("error: " + (ValueErrors.Describe(error) ?? error.Message));
+                }
+
+                return 1;
+            }
+
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
         }
         catch (CliError e)
         {

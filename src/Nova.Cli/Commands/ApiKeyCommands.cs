@@ -8,15 +8,17 @@ internal static class ApiKeyCommands
 {
     public static Command Create()
     {
-        var tenant = new Argument<string>("tenant") { Description = "Tenant slug." };
+        var tenant = TenantScope.Option();
+        var oldTenant = TenantScope.OldPositional();
         var role = new Option<string>("--role") { Description = "owner, admin, responder, viewer or auditor.", Required = true };
         var name = new Option<string>("--name") { Description = "What the key is for (shown in the audit log).", Required = true };
-        var create = new Command("create", "Create an API key for a tenant; the secret is shown once.") { tenant, role, name };
+        var create = new Command("create", "Create an API key for a tenant; the secret is shown once.") { tenant, oldTenant, role, name };
         create.SetAction(Cli.Action(async (parse, ct) =>
         {
             using var client = Cli.Client(parse);
+            var slug = await TenantScope.SlugAsync(client, TenantScope.Named(parse.GetValue(tenant), parse.GetValue(oldTenant)), ct);
             var created = await client.PostAsync<CreatedApiKey>(
-                client.Control($"/v1/tenants/{Uri.EscapeDataString(parse.GetValue(tenant)!)}/api-keys"),
+                client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}/api-keys"),
                 new CreateApiKeyRequest(parse.GetValue(name), parse.GetValue(role)), ct);
             if (Cli.WantsJson(parse))
             {
@@ -28,12 +30,14 @@ internal static class ApiKeyCommands
             Console.WriteLine(created.Secret);
         }));
 
-        var listTenant = new Argument<string>("tenant") { Description = "Tenant slug." };
-        var list = new Command("list", "List a tenant's API keys (never their secrets).") { listTenant };
+        var listTenant = TenantScope.Option();
+        var listOldTenant = TenantScope.OldPositional();
+        var list = new Command("list", "List a tenant's API keys (never their secrets).") { listTenant, listOldTenant };
         list.SetAction(Cli.Action(async (parse, ct) =>
         {
             using var client = Cli.Client(parse);
-            var keys = await client.GetAsync<List<ApiKeyView>>(client.Control($"/v1/tenants/{Uri.EscapeDataString(parse.GetValue(listTenant)!)}/api-keys"), ct);
+            var slug = await TenantScope.SlugAsync(client, TenantScope.Named(parse.GetValue(listTenant), parse.GetValue(listOldTenant)), ct);
+            var keys = await client.GetAsync<List<ApiKeyView>>(client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}/api-keys"), ct);
             if (Cli.WantsJson(parse))
             {
                 Cli.PrintJson(keys);
@@ -49,14 +53,19 @@ internal static class ApiKeyCommands
             AnsiConsole.Write(table);
         }));
 
-        var revokeTenant = new Argument<string>("tenant") { Description = "Tenant slug." };
+        var revokeTenant = TenantScope.Option();
         var keyId = new Argument<string>("key-id") { Description = "The key's id (key_…)." };
-        var revoke = new Command("revoke", "Revoke an API key; regions refuse it once they sync (within seconds).") { revokeTenant, keyId };
+        // 'api-key revoke TENANT KEY_ID', the spelling from before --tenant: with two
+        // positionals the first is the tenant. Hidden from help.
+        var oldKeyId = new Argument<string?>("old-key-id") { Arity = ArgumentArity.ZeroOrOne, Hidden = true };
+        var revoke = new Command("revoke", "Revoke an API key; regions refuse it once they sync (within seconds).") { keyId, oldKeyId, revokeTenant };
         revoke.SetAction(Cli.Action(async (parse, ct) =>
         {
+            (string? oldTenant, string id) = parse.GetValue(oldKeyId) is { } old ? (parse.GetValue(keyId), old) : (null, parse.GetValue(keyId)!);
             using var client = Cli.Client(parse);
+            var slug = await TenantScope.SlugAsync(client, TenantScope.Named(parse.GetValue(revokeTenant), oldTenant), ct);
             var key = await client.DeleteAsync<ApiKeyView>(
-                client.Control($"/v1/tenants/{Uri.EscapeDataString(parse.GetValue(revokeTenant)!)}/api-keys/{Uri.EscapeDataString(parse.GetValue(keyId)!)}"), ct);
+                client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}/api-keys/{Uri.EscapeDataString(id)}"), ct);
             if (Cli.WantsJson(parse))
             {
                 Cli.PrintJson(key);

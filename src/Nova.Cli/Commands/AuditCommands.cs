@@ -8,7 +8,7 @@ internal static class AuditCommands
 {
     public static Command Create()
     {
-        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's records (a tenant key sees only its own)." };
+        var tenant = TenantScope.Option("Only this tenant's records (a tenant key sees only its own).");
         var region = new Option<string?>("--region") { Description = "Only this region's log ('control' for the control plane's)." };
         var limit = new Option<int>("--limit") { Description = "At most this many records per log (1-1000).", DefaultValueFactory = _ => 100 };
         var command = new Command("audit", "Read the audit logs of the control plane and the regions: who did what, to which target, when, with which outcome.")
@@ -20,7 +20,7 @@ internal static class AuditCommands
             var n = parse.GetValue(limit);
             if (n is < 1 or > 1000)
             {
-                throw new CliError("--limit must be between 1 and 1000.");
+                throw new CliError($"--limit must be between 1 and 1000, got {n}");
             }
 
             using var client = Cli.Client(parse);

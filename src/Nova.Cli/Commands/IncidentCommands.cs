@@ -9,7 +9,7 @@ internal static class IncidentCommands
 {
     public static Command Create()
     {
-        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (needed with an operator key)." };
+        var tenant = TenantScope.Option();
         var status = new Option<string?>("--status") { Description = "triggered, acknowledged or resolved." };
         var service = new Option<string?>("--service") { Description = "Only this service's incidents (asks its home region only)." };
         var since = new Option<string?>("--since") { Description = "Only incidents opened at or after this RFC 3339 time." };
@@ -17,13 +17,14 @@ internal static class IncidentCommands
         var list = new Command("list", "List incidents from every region the tenant's data lives in, newest first.") { tenant, status, service, since, limit };
         list.SetAction(Cli.Action(async (parse, ct) =>
         {
-            if (parse.GetValue(limit) is < 1 or > 500)
+            var n = parse.GetValue(limit);
+            if (n is < 1 or > 500)
             {
-                throw new CliError("--limit must be between 1 and 500.");
+                throw new CliError($"--limit must be between 1 and 500, got {n}");
             }
 
             using var client = Cli.Client(parse);
-            var t = await TenantAsync(client, parse.GetValue(tenant), ct);
+            var t = await TenantScope.ViewAsync(client, parse.GetValue(tenant), ct);
             var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
             var regions = t.AllowedRegions;
             if (parse.GetValue(service) is { } s)
@@ -32,7 +33,7 @@ internal static class IncidentCommands
                 regions = [svc.HomeRegion];
             }
 
-            var query = $"?tenant={t.Slug}&limit={parse.GetValue(limit)}"
+            var query = $"?tenant={t.Slug}&limit={n}"
                 + (parse.GetValue(status) is { } st ? "&status=" + Uri.EscapeDataString(st) : "")
                 + (parse.GetValue(service) is { } sv ? "&service=" + Uri.EscapeDataString(sv) : "")
                 + (parse.GetValue(since) is { } si ? "&since=" + Uri.EscapeDataString(si) : "");
@@ -100,7 +101,7 @@ internal static class IncidentCommands
     private static Command Show()
     {
         var id = new Argument<string>("id") { Description = "Incident id." };
-        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (narrows the search)." };
+        var tenant = TenantScope.Option("Tenant slug (narrows the search).");
         var show = new Command("show", "Show an incident with its alerts and timeline.") { id, tenant };
         show.SetAction(Cli.Action(async (parse, ct) =>
         {
@@ -137,7 +138,7 @@ internal static class IncidentCommands
     private static Command Action(string verb, string action, string description)
     {
         var id = new Argument<string>("id") { Description = "Incident id." };
-        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (narrows the search)." };
+        var tenant = TenantScope.Option("Tenant slug (narrows the search).");
         var version = new Option<int?>("--if-version") { Description = "Only if the incident is still at this version (as shown by list/show)." };
         var command = new Command(verb, description) { id, tenant, version };
         command.SetAction(Cli.Action(async (parse, ct) =>
@@ -155,7 +156,7 @@ internal static class IncidentCommands
     {
         var id = new Argument<string>("id") { Description = "Incident id." };
         var text = new Argument<string>("text") { Description = "The note." };
-        var tenant = new Option<string?>("--tenant") { Description = "Tenant slug (narrows the search)." };
+        var tenant = TenantScope.Option("Tenant slug (narrows the search).");
         var version = new Option<int?>("--if-version") { Description = "Only if the incident is still at this version." };
         var command = new Command("note", "Add a note to an incident's timeline.") { id, text, tenant, version };
         command.SetAction(Cli.Action(async (parse, ct) =>
@@ -190,17 +191,6 @@ internal static class IncidentCommands
 
     private sealed record ActionAnswer(string Id, string Status, int Version, bool Changed);
 
-    private static async Task<TenantView> TenantAsync(NovaClient client, string? slug, CancellationToken ct)
-    {
-        if (slug is not null)
-        {
-            return await client.GetAsync<TenantView>(client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}"), ct);
-        }
-
-        var visible = await client.GetAsync<List<TenantView>>(client.Control("/v1/tenants"), ct);
-        return visible.Count == 1 ? visible[0] : throw new CliError("Name the tenant with --tenant SLUG.");
-    }
-
     /// <summary>Incident ids are unique across regions: ask each candidate region until one has it.</summary>
     private static async Task<(string Region, string Url, IncidentDetail Detail)> FindAsync(NovaClient client, string id, string? tenant, CancellationToken ct)
     {
@@ -215,7 +205,7 @@ internal static class IncidentCommands
         var me = await client.GetAsync<WhoAmI>(client.Control("/v1/whoami"), ct);
         if (tenant is not null || !me.Operator)
         {
-            var t = await TenantAsync(client, tenant ?? me.TenantId, ct);
+            var t = await TenantScope.ViewAsync(client, tenant ?? me.TenantId, ct);
             candidates = catalog.Where(r => t.AllowedRegions.Contains(r.Name)).ToList();
             query = "?tenant=" + t.Slug;
         }

@@ -39,7 +39,7 @@ internal static class ServeCommands
 
             if (port is < 1024 or > 65000 - 16)
             {
-                errors.Add("--base-port must be between 1024 and 64984");
+                errors.Add($"--base-port must be between 1024 and 64984, got {port}");
             }
 
             if (errors.Count > 0)

@@ -39,7 +39,7 @@ internal static partial class TenantCommands
             }
 
             Console.WriteLine($"Created tenant {tenant.Slug} ({tenant.Id}), plan {tenant.Plan}, {tenant.Model}, data allowed in {string.Join(", ", tenant.AllowedRegions)}.");
-            Console.WriteLine($"Next: nova service create {tenant.Slug}/SERVICE --home {tenant.AllowedRegions[0]}");
+            Console.WriteLine($"Next: nova service create SERVICE --tenant {tenant.Slug} --home {tenant.AllowedRegions[0]}");
         }));
 
         var list = new Command("list", "List tenants.");

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Nova.Cli;
+using Nova.Cli.Commands;
+using Nova.Integration.Tests.Support;
+
+namespace Nova.Integration.Tests;
+
+/// <summary>
+/// A value of the wrong shape for a non-string option is reported like every other CLI error:
+/// one line "error: …" in plain words and exit code 1, never a .NET type name or the whole help.
+/// </summary>
+public sealed class CliValueErrorTests
+{
+    // One row per non-string option or argument in src/Nova.Cli/Commands.
+    [Theory]
+    [InlineData("incident list --limit abc", "--limit must be a whole number, got 'abc'")]
+    [InlineData("audit --limit 1.5", "--limit must be a whole number, got '1.5'")]
+    [InlineData("incident ack 01M8YCT7GXNQK9F3MTEF1Z5TVY --if-version v2", "--if-version must be a whole number, got 'v2'")]
+    [InlineData("incident resolve 01M8YCT7GXNQK9F3MTEF1Z5TVY --if-version 2.0", "--if-version must be a whole number, got '2.0'")]
+    [InlineData("incident note 01M8YCT7GXNQK9F3MTEF1Z5TVY rolling-back --if-version x", "--if-version must be a whole number, got 'x'")]
+    [InlineData("service create acme/payments --home eu-west-1 --stale-after ten", "--stale-after must be a whole number, got 'ten'")]
+    [InlineData("up --base-port http", "--base-port must be a whole number, got 'http'")]
+    [InlineData("incident list --limit 99999999999", "--limit is too large, got '99999999999'")]
+    [InlineData("incident list --limit=-99999999999", "--limit is too small, got '-99999999999'")]
+    public async Task A_bad_value_is_one_plain_line_and_exit_code_1_when_an_option_is_not_a_string(string commandLine, string message)
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var run = await NovaCli.RunAsync(commandLine, ct);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(["error: " + message], run.ErrorLines);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Every_error_is_one_line_when_a_bad_value_comes_with_another_mistake()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var run = await NovaCli.RunAsync("incident list --limit abc --bogus", ct);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("error: --limit must be a whole number, got 'abc'", run.ErrorLines);
+        Assert.All(run.ErrorLines, line => Assert.StartsWith("error: ", line, StringComparison.Ordinal));
+        Assert.DoesNotContain("System.", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_is_shown_and_exit_code_is_0_when_help_is_asked_for_despite_a_bad_value()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var run = await NovaCli.RunAsync("incident list --limit abc --help", ct);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("--limit", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task A_limit_out_of_bounds_is_one_line_naming_the_bounds_and_the_value_given()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var run = await NovaCli.RunAsync("incident list --limit 501", ct);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(["error: --limit must be between 1 and 500, got 501"], run.ErrorLines);
+    }
+
+    /// <summary>Guards options added later: each non-string one must get a plain message too.</summary>
+    [Fact]
+    public void Every_non_string_option_and_argument_in_the_tree_gets_a_plain_message_for_a_bad_value()
+    {
+        var root = NovaCommand.Create();
+        var checkedOptions = 0;
+        foreach (var (path, command) in Walk(root, []))
+        {
+            foreach (var argument in command.Arguments)
+            {
+                Assert.True(ValueErrors.Covers(argument.ValueType), $"{string.Join(' ', path)} <{argument.Name}> is a {argument.ValueType}: add it to ValueErrors");
+            }
+
+            // --help and --version are System.CommandLine's own and take no value.
+            foreach (var option in command.Options.Where(o => o is not (HelpOption or VersionOption)))
+            {
+                Assert.True(ValueErrors.Covers(option.ValueType), $"{string.Join(' ', path)} {option.Name} is a {option.ValueType}: add it to ValueErrors");
+                if (option.ValueType == typeof(string) || option.ValueType == typeof(string[]) || option.ValueType == typeof(bool) || option.ValueType == typeof(bool?))
+                {
+                    continue; // strings take anything; a bool leaves a bad token unmatched instead
+                }
+
+                var parse = root.Parse([.. path, option.Name, "zz"]);
+                var messages = parse.Errors.Select(ValueErrors.Describe).OfType<string>().ToList();
+                Assert.True(messages.Contains($"{option.Name} must be a whole number, got 'zz'"),
+                    $"nova {string.Join(' ', path)} {option.Name} zz: {string.Join(" | ", parse.Errors.Select(e => e.Message))}");
+                checkedOptions++;
+            }
+        }
+
+        Assert.True(checkedOptions >= 7, $"only {checkedOptions} non-string options found");
+    }
+
+    private static IEnumerable<(string[] Path, Command Command)> Walk(Command command, string[] path)
+    {
+        yield return (path, command);
+        foreach (var sub in command.Subcommands)
+        {
+            foreach (var found in Walk(sub, [.. path, sub.Name]))
+            {
+                yield return found;
+            }
+        }
+    }
+}
