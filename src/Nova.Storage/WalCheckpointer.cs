@@ -10,7 +10,7 @@ namespace Nova.Storage;
 /// </summary>
 /// <remarks>
 /// Passive checkpoints never block the writer and change nothing about durability: a commit
-/// is durable once its WAL frames are synced (synchronous=FULL), and a checkpoint syncs the WAL
+/// is durable once its WAL frames are synced (WalFlusher), and a checkpoint syncs the WAL
 /// before copying and the database file after. A passive checkpoint cannot let the WAL start
 /// over while the writer keeps committing (that needs a moment when every frame is copied),
 /// so the writer keeps SQLite's own auto-checkpoint as a backstop at
