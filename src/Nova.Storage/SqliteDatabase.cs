@@ -66,8 +66,10 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        // FULL: a commit is on disk before Nova answers 2xx (durability invariant). Batched
-        // commits keep the cost of the fsync off each single alert.
+        // FULL: a commit made on this connection is on disk when COMMIT returns (migrations,
+        // checkpoints). The group-commit writer switches its own connection to NORMAL and
+        // syncs the WAL itself before answering (WalFlusher): the durability invariant holds
+        // either way.
         connection.Execute(_pragmas);
         return connection;
     }
