@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
+using Nova.Testing;
 
 namespace Nova.EndToEnd.Tests;
 
@@ -79,27 +79,6 @@ public sealed class NovaProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The <c>dotnet</c> host that runs nova.dll: the one running these tests when it can be
-    /// found (so the child uses the same runtime), else <c>dotnet</c> on PATH.
-    /// </summary>
-    public static string DotnetHost
-    {
-        get
-        {
-            var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
-            {
-                return fromCli;
-            }
-
-            // .../dotnet/shared/Microsoft.NETCore.App/10.0.x/ -> .../dotnet/dotnet
-            var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-            var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-            return File.Exists(candidate) ? candidate : "dotnet";
-        }
-    }
-
     /// <summary>nova.dll beside the test assembly (the project references Nova.Cli).</summary>
     public static string NovaDll
     {
@@ -123,7 +102,7 @@ public sealed class NovaProcess : IAsyncDisposable
         _process?.Dispose();
         Starts++;
         Append($"---- start #{Starts}: nova {string.Join(' ', _arguments)}");
-        var startInfo = new ProcessStartInfo(DotnetHost)
+        var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

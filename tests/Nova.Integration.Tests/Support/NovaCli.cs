@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
+using Nova.Testing;
 
 namespace Nova.Integration.Tests.Support;
 
@@ -26,7 +26,7 @@ internal static class NovaCli
     /// </summary>
     public static async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? url = null, string? apiKey = null)
     {
-        var startInfo = new ProcessStartInfo(DotnetHost)
+        var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -94,20 +94,4 @@ internal static class NovaCli
     public static Task<CliRun> RunAsync(string commandLine, CancellationToken ct, string? url = null, string? apiKey = null) =>
         RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries), ct, url, apiKey);
 
-    /// <summary>The <c>dotnet</c> host running these tests when it can be found, else <c>dotnet</c> on PATH.</summary>
-    private static string DotnetHost
-    {
-        get
-        {
-            var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
-            {
-                return fromCli;
-            }
-
-            var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-            var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-            return File.Exists(candidate) ? candidate : "dotnet";
-        }
-    }
 }
