@@ -30,7 +30,7 @@ public static class Problems
         Of(400, ProblemTypes.MalformedJson, "Malformed JSON", detail);
 
     public static IResult PayloadTooLarge(long limit) =>
-        Of(413, ProblemTypes.PayloadTooLarge, "Payload too large", $"The body is larger than the limit of {limit} bytes; send a smaller body (for webhooks: fewer alerts per message).",
+        Of(413, ProblemTypes.PayloadTooLarge, "Payload too large", $"The body is larger than the limit of {limit} bytes; send a smaller body (a webhook with fewer alerts, a shorter note).",
             new Dictionary<string, object?> { ["limit"] = limit });
 
     public static IResult Unauthorized(string detail) =>

@@ -154,6 +154,24 @@ public sealed class IncidentActionTests(TopologyFixture nova) : IClassFixture<To
     }
 
     [Theory]
+    [InlineData(10_000, HttpStatusCode.OK)]
+    [InlineData(10_001, HttpStatusCode.BadRequest)]
+    public async Task Note_of_emoji_written_as_ascii_escapes_is_limited_by_its_characters_not_its_bytes(int emoji, HttpStatusCode expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, incidentId) = await IncidentAsync(ct);
+        var events = await nova.EventRowsOfAsync(tenant, ct);
+        using var region = nova.Region(NovaApi.Home);
+        // What an ASCII-only JSON writer (Python's json.dumps) sends: 12 bytes per emoji.
+        var body = "{\"text\": \"" + string.Concat(Enumerable.Repeat("\\ud83d\\ude42", emoji)) + "\"}";
+
+        using var response = await region.PostAsync($"v1/incidents/{incidentId}/notes", NovaApi.JsonContent(body), ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(events + (expected == HttpStatusCode.OK ? 1 : 0), await nova.EventRowsOfAsync(tenant, ct));
+    }
+
+    [Theory]
     [InlineData("viewer")]
     [InlineData("auditor")]
     public async Task Reader_role_can_read_incidents_but_gets_403_and_changes_nothing_when_it_acts(string role)

@@ -14,8 +14,12 @@ namespace Nova.Region.Incidents;
 
 internal static class IncidentEndpoints
 {
-    private const long NoteBodyLimit = 64 * 1024;
     private const int MaxNote = 10_000;
+
+    // Room for the longest note however its sender escapes it: JSON libraries that write
+    // ASCII only (Python's json.dumps, .NET's default) spend 12 bytes on an emoji
+    // (two \uXXXX escapes), so 10,000 characters can take 120,000 bytes.
+    private const long NoteBodyLimit = 128 * 1024;
 
     public static void MapIncidents(this IEndpointRouteBuilder routes)
     {
