@@ -161,6 +161,19 @@ public sealed class CliTenantOptionTests(TopologyFixture topology) : IClassFixtu
         Assert.Equal(["error: Name the tenant with --tenant SLUG."], run.ErrorLines);
     }
 
+    [Fact]
+    public async Task Incident_show_finds_an_incident_whose_id_was_typed_in_lowercase()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, service) = await topology.NewServiceAsync(ct);
+        var ingest = await topology.AlertmanagerOkAsync(service, Am.Message("g1", Am.Alert("Lowercase", "2026-12-03T10:00:00Z")), ct);
+        var id = Assert.Single(ingest.Incidents);
+
+        var run = await RunAsync($"incident show {id.ToLowerInvariant()} --tenant {tenant.Slug} --json", ct);
+
+        Assert.Equal(id, Json<IncidentDetail>(run).Incident.Id);
+    }
+
     /// <summary>Runs the CLI against the fixture (operator key unless another is given) and asserts it succeeded.</summary>
     private async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? apiKey = null)
     {

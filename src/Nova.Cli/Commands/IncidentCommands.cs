@@ -194,6 +194,8 @@ internal static class IncidentCommands
     /// <summary>Incident ids are unique across regions: ask each candidate region until one has it.</summary>
     private static async Task<(string Region, string Url, IncidentDetail Detail)> FindAsync(NovaClient client, string id, string? tenant, CancellationToken ct)
     {
+        // Ids are uppercase; one typed or pasted in lowercase means the same incident.
+        id = id.ToUpperInvariant();
         if (!Nova.Core.Ids.EventIds.IsValid(id))
         {
             throw new CliError($"'{Cli.Safe(id)}' is not an incident id (26 characters, e.g. 01M8YCT7GXNQK9F3MTEF1Z5TVY); see 'nova incident list'.");
