@@ -32,7 +32,7 @@ public static class ControlPlaneApp
     {
         var database = new SqliteDatabase(options.DatabasePath);
         database.Migrate(typeof(ControlPlaneApp).Assembly, "Nova.ControlPlane.Migrations.");
-        var writer = new GroupCommitWriter(database);
+        var writer = new GroupCommitWriter(database, CommitSync.BeforeVisible);
         var store = new ControlStore(database, writer, time);
 
         foreach (var region in options.Regions)

@@ -58,7 +58,16 @@ public static class RegionApp
         _ = app.Services.GetRequiredService<DataFolderLock>(); // resolved now, so disposing the app releases it
         app.Services.GetRequiredService<IncidentStore>().ResumeClock();
         app.UseNovaDefaults();
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok", role = "region", region = options.Name }));
+        app.MapGet("/healthz", () => writer.Failed.IsCompleted
+            ? Problems.Unavailable($"Region {options.Name} stopped taking writes: its store could not sync to disk; restart it.")
+            : TypedResults.Ok(new { status = "ok", role = "region", region = options.Name }));
+        // A failed fsync leaves the store unable to promise durability: stop, so that whatever
+        // supervises the region restarts it and SQLite recovers from what is on disk.
+        writer.Failed.ContinueWith(failed =>
+        {
+            app.Logger.LogCritical(failed.Result, "Region {Region}: the store could not sync its log to disk; stopping (restart to recover)", options.Name);
+            app.Lifetime.StopApplication();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         app.MapGet("/v1/status", (ConfigCache cache, ConfigSync sync) =>
         {
             var snapshot = cache.Current;

@@ -9,8 +9,7 @@ namespace Nova.Storage;
 /// (up to <see cref="MaxBatch"/>, including items that arrive while the batch runs), runs them
 /// one after another in one transaction, and commits once: one fsync for many alerts. An item
 /// that throws gets its exception and writes nothing; the others are run again without it and
-/// still commit. Callers are answered only after the commit is durable: the WAL is synced by
-/// <see cref="WalFlusher{TBatch}"/> while the writer goes on with the next batch.
+/// still commit. Callers are answered only after the commit is durable (see <see cref="CommitSync"/>).
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -25,12 +24,21 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WalCheckpointer _checkpointer;
     private readonly WalFlusher<IWorkItem[]> _flusher;
+    private readonly CommitSync _sync;
     private readonly ManualResetEventSlim _itemsQueued = new(false, spinCount: 0);
-    public GroupCommitWriter(SqliteDatabase database)
+
+    public GroupCommitWriter(SqliteDatabase database, CommitSync sync = CommitSync.Pipelined)
+        : this(database, sync, static wal => wal.Flush(flushToDisk: true))
+    {
+    }
+
+    /// <param name="syncFile">Syncs the WAL file; tests pass one that blocks or fails.</param>
+    internal GroupCommitWriter(SqliteDatabase database, CommitSync sync, Action<FileStream> syncFile)
     {
         _database = database;
+        _sync = sync;
         _checkpointer = new WalCheckpointer(database);
-        _flusher = new WalFlusher<IWorkItem[]>(database.Path + "-wal", Answer);
+        _flusher = new WalFlusher<IWorkItem[]>(Answer, syncFile);
         // A thread of its own: the loop blocks in SQLite and in fsync for most of its time,
         // which would otherwise hold (and hop between) thread-pool threads that serve requests.
         new Thread(Run) { IsBackground = true, Name = "nova-writer" }.Start();
@@ -44,6 +52,18 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>Syncs of the WAL to disk; a caller is answered only after one that follows its commit.</summary>
     public long Syncs => _flusher.Syncs;
 
+    /// <summary>
+    /// Completes when a sync of the log to disk failed. From then on every write is refused;
+    /// the host should stop, so that a restart recovers from what is on disk.
+    /// </summary>
+    public Task<Exception> Failed => _flusher.Failed;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the writer's transaction and returns its result once the
+    /// commit is durable. The work may run more than once (after another item of its batch
+    /// failed and the batch was rolled back), so it must change nothing but the database
+    /// through the transaction it is given; update in-memory state after this returns.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken ct)
     {
         var item = new WorkItem<T>(work);
@@ -76,6 +96,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     {
         var batch = new List<IWorkItem>(MaxBatch);
         SqliteConnection? connection = null;
+        FileStream? wal = null;
         try
         {
             while (WaitToRead())
@@ -94,15 +115,21 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
                 try
                 {
-                    connection ??= OpenWriter();
-                    Commit(connection, batch);
+                    if (connection is null)
+                    {
+                        (connection, wal) = OpenWriter();
+                    }
+
+                    Commit(connection, wal, batch);
                 }
                 catch (Exception e)
                 {
                     // The commit itself failed (disk full, I/O error, database locked): nothing
-                    // in the batch is durable. Tell every caller, and reopen next time.
+                    // in the batch is durable. Tell every caller, and reopen next time (the
+                    // flusher closes the old WAL descriptor once it has synced its batches).
                     connection?.Dispose();
                     connection = null;
+                    wal = null;
                     var failure = new StoreUnavailableException("The store could not commit: " + e.Message, e);
                     Answer(batch, failure);
                 }
@@ -110,8 +137,10 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
         finally
         {
-            connection?.Dispose();
+            // Batches still syncing are answered before the connection goes.
             _flusher.Dispose();
+            connection?.Dispose();
+            wal?.Dispose();
         }
     }
 
@@ -136,62 +165,86 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         return task.GetAwaiter().GetResult();
     }
 
-    private SqliteConnection OpenWriter()
+    /// <summary>The writer's connection, and for <see cref="CommitSync.Pipelined"/> its WAL file to sync.</summary>
+    private (SqliteConnection Connection, FileStream? Wal) OpenWriter()
     {
         var connection = _database.Open();
-        using (var pragma = connection.CreateCommand())
+        try
         {
-            // synchronous=NORMAL: COMMIT writes the WAL frames without waiting for the disk;
-            // WalFlusher syncs the WAL before any caller is answered (durability unchanged),
-            // while this thread runs the next batch.
-            // A statement that may change several rows first copies every page it changes to
-            // the statement journal, which spills to a temp file past 64 KiB by default.
-            // SqliteDatabase raises that limit to 1 MiB; if SQLite did not take the setting,
-            // temp_store=MEMORY keeps the journal in memory instead (in 1 KiB pieces). It only
-            // undoes a failed statement inside an open transaction; crash recovery never reads
-            // it (the WAL does that).
-            // Checkpoints run beside the writer (WalCheckpointer); its own auto-checkpoint stays
-            // as the backstop that lets the WAL start over.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; " + (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
-                $"PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};";
-            pragma.ExecuteNonQuery();
-        }
+            using (var pragma = connection.CreateCommand())
+            {
+                // WAL always: the pipelined sync relies on it (a rollback journal at
+                // synchronous=NORMAL would not be safe), and so do the background checkpoints.
+                // Pipelined: synchronous=NORMAL, COMMIT writes the WAL frames without waiting for
+                // the disk; WalFlusher syncs the WAL before any caller is answered (durability
+                // unchanged) while this thread runs the next batch. BeforeVisible keeps FULL.
+                // A statement that may change several rows first copies every page it changes to
+                // the statement journal, which spills to a temp file past 64 KiB by default.
+                // SqliteDatabase raises that limit to 1 MiB; if SQLite did not take the setting,
+                // temp_store=MEMORY keeps the journal in memory instead (in 1 KiB pieces). It only
+                // undoes a failed statement inside an open transaction; crash recovery never reads
+                // it (the WAL does that).
+                // Checkpoints run beside the writer (WalCheckpointer); its own auto-checkpoint stays
+                // as the backstop that lets the WAL start over.
+                pragma.CommandText = "PRAGMA journal_mode=WAL; " + (_sync == CommitSync.Pipelined ? "PRAGMA synchronous=NORMAL; " : "") +
+                    (SqliteDatabase.StatementJournalConfigured ? "" : "PRAGMA temp_store=MEMORY; ") +
+                    $"PRAGMA wal_autocheckpoint={WalCheckpointer.BackstopPages};";
+                pragma.ExecuteNonQuery();
+            }
 
-        return connection;
+            return (connection, _sync == CommitSync.Pipelined ? WalFlusher<IWorkItem[]>.Open(_database.Path + "-wal") : null);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
-    private void Commit(SqliteConnection connection, List<IWorkItem> batch)
+    private void Commit(SqliteConnection connection, FileStream? wal, List<IWorkItem> batch)
     {
         // Items run back to back in one transaction, without a savepoint each (a savepoint
         // costs two statements and a copy of every page the item touches). An item that
-        // throws is rare (a bug, a constraint, a store error): the whole transaction is
-        // rolled back, that item alone is answered with its error, and the batch runs again
-        // without it. Work items only write through the transaction, so running one again
-        // after a rollback is the same as running it once.
-        while (batch.Count > 0)
+        // throws is rare (a bug, a constraint, a store error): the transaction is rolled back,
+        // that item is answered with its error, and the rest run once more, each in a
+        // savepoint of its own this time, so further failures roll back alone. Work items only
+        // write through the transaction, so running one again after a rollback is the same as
+        // running it once.
+        var failed = RunOnce(connection, batch, isolate: false);
+        if (failed >= 0)
         {
-            var failed = RunOnce(connection, batch);
-            if (failed < 0)
-            {
-                Commits++;
-                Items += batch.Count;
-                _flusher.Committed(batch.ToArray());
-                _checkpointer.Committed();
-                return;
-            }
-
-            // Items before the failed one run again; the failed one is answered now.
             var item = batch[failed];
             batch.RemoveAt(failed);
             Answer([item], null);
+            RunOnce(connection, batch, isolate: true);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        Commits++;
+        Items += batch.Count;
+        _checkpointer.Committed();
+        var committed = batch.ToArray();
+        if (wal is null)
+        {
+            Answer(committed, null);
+        }
+        else
+        {
+            _flusher.Committed(committed, wal);
         }
     }
 
     /// <summary>
-    /// Runs the batch in one transaction and commits it: -1, or the index of the item that
-    /// threw (the transaction is rolled back then; nothing of the batch is written).
+    /// Runs the batch in one transaction and commits it. Without <paramref name="isolate"/>:
+    /// -1, or the index of the item that threw (the transaction is rolled back then; nothing
+    /// of the batch is written). With it: each item runs in a savepoint; one that throws is
+    /// rolled back to it, answered, and removed from the batch; the rest commit (-1).
     /// </summary>
-    private int RunOnce(SqliteConnection connection, List<IWorkItem> batch)
+    private int RunOnce(SqliteConnection connection, List<IWorkItem> batch, bool isolate)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         for (var i = 0; ; i++)
@@ -211,11 +264,28 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 }
             }
 
-            if (!batch[i].Run(connection, transaction))
+            if (!isolate)
             {
-                transaction.Rollback();
-                return i;
+                if (!batch[i].Run(connection, transaction))
+                {
+                    transaction.Rollback();
+                    return i;
+                }
+
+                continue;
             }
+
+            connection.Prepared(transaction, "SAVEPOINT item").ExecuteNonQuery();
+            if (batch[i].Run(connection, transaction))
+            {
+                connection.Prepared(transaction, "RELEASE item").ExecuteNonQuery();
+                continue;
+            }
+
+            connection.Prepared(transaction, "ROLLBACK TO item").ExecuteNonQuery();
+            connection.Prepared(transaction, "RELEASE item").ExecuteNonQuery();
+            Answer([batch[i]], null);
+            batch.RemoveAt(i--);
         }
 
         transaction.Commit();
@@ -312,4 +382,22 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
         public void Fail(Exception error) => Completion.TrySetException(error);
     }
+}
+
+/// <summary>When the writer's commits become durable, relative to when readers see them.</summary>
+public enum CommitSync
+{
+    /// <summary>
+    /// The WAL is synced on a second thread while the writer runs the next batch; callers are
+    /// answered after the sync. Other connections may read a commit a moment before it is on
+    /// disk: right for data whose readers only show it (a region's incidents).
+    /// </summary>
+    Pipelined,
+
+    /// <summary>
+    /// Each COMMIT syncs before it returns (synchronous=FULL), so nothing unsynced is ever
+    /// read: for data read as a sequence others resume from (the control plane's change feed,
+    /// whose revisions a region must never see reused after a power cut).
+    /// </summary>
+    BeforeVisible,
 }

@@ -31,7 +31,9 @@ public static class PreparedStatements
     {
         if (transaction is not null && transaction.Connection != connection)
         {
-            throw new InvalidOperationException("The transaction belongs to another connection.");
+            throw new InvalidOperationException(transaction.Connection is null
+                ? "The transaction is already committed or rolled back."
+                : "The transaction belongs to another connection.");
         }
 
         var cache = Caches.GetValue(connection, static c =>
@@ -95,18 +97,28 @@ public sealed class Statement : IDisposable
                 throw new ArgumentException($"The statement has no parameter {parameters[i]}: {sql}", nameof(parameters));
             }
         }
+
+        // Every parameter of the SQL must be listed: one left out would silently be NULL.
+        var count = raw.sqlite3_bind_parameter_count(_stmt);
+        if (count != _indexes.Distinct().Count())
+        {
+            _stmt.Dispose();
+            throw new ArgumentException($"List every parameter of the statement ({count}), each once: {sql}", nameof(parameters));
+        }
     }
 
     public int ParameterCount => _indexes.Length;
 
     public Statement Bind(object? a)
     {
+        Reset();
         Set(0, a);
         return this;
     }
 
     public Statement Bind(object? a, object? b)
     {
+        Reset();
         Set(0, a);
         Set(1, b);
         return this;
@@ -114,6 +126,7 @@ public sealed class Statement : IDisposable
 
     public Statement Bind(object? a, object? b, object? c)
     {
+        Reset();
         Set(0, a);
         Set(1, b);
         Set(2, c);
@@ -122,6 +135,7 @@ public sealed class Statement : IDisposable
 
     public Statement Bind(params ReadOnlySpan<object?> values)
     {
+        Reset();
         for (var i = 0; i < values.Length; i++)
         {
             Set(i, values[i]);
@@ -133,6 +147,8 @@ public sealed class Statement : IDisposable
     /// <summary>Runs the statement to its end; the number of rows it changed.</summary>
     public int ExecuteNonQuery()
     {
+        // A reader of an earlier run left open must not make this one fail (SQLITE_MISUSE).
+        Reset();
         int rc;
         do
         {
@@ -146,7 +162,11 @@ public sealed class Statement : IDisposable
     }
 
     /// <summary>Steps through the result rows; dispose the reader before running the statement again.</summary>
-    public StatementReader ExecuteReader() => new(this);
+    public StatementReader ExecuteReader()
+    {
+        Reset();
+        return new(this);
+    }
 
     public void Dispose() => _stmt.Dispose();
 
@@ -165,9 +185,11 @@ public sealed class Statement : IDisposable
 
     internal void Reset() => raw.sqlite3_reset(_stmt);
 
-    internal string GetString(int column) => raw.sqlite3_column_text(_stmt, column).utf8_to_string();
+    internal string GetString(int column) =>
+        IsNull(column) ? throw new InvalidCastException($"Column {column} is NULL; check IsDBNull first.") : raw.sqlite3_column_text(_stmt, column).utf8_to_string();
 
-    internal long GetInt64(int column) => raw.sqlite3_column_int64(_stmt, column);
+    internal long GetInt64(int column) =>
+        IsNull(column) ? throw new InvalidCastException($"Column {column} is NULL; check IsDBNull first.") : raw.sqlite3_column_int64(_stmt, column);
 
     internal bool IsNull(int column) => raw.sqlite3_column_type(_stmt, column) == raw.SQLITE_NULL;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Nova.Core;
 using Nova.Storage;
 
 namespace Nova.Region.Tests.Storage;
@@ -86,6 +87,67 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.Equal(1, await fresh);
         using var c = _database.Open();
         Assert.Equal(["fresh", "taken"], c.Query<string>("SELECT name FROM t ORDER BY name"));
+    }
+
+    [Fact]
+    public async Task A_write_is_not_answered_before_the_sync_of_its_log_returns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var syncing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        await using var writer = new GroupCommitWriter(_database, CommitSync.Pipelined, wal =>
+        {
+            syncing.Set();
+            release.Wait(ct);
+            wal.Flush(flushToDisk: true);
+        });
+
+        var write = writer.WriteAsync((c, tx) => Insert(c, tx, "pending"), ct);
+        Assert.True(syncing.Wait(TimeSpan.FromSeconds(10), ct), "the log was never synced");
+        await Task.Delay(200, ct);
+
+        Assert.False(write.IsCompleted, "answered while its sync was still running");
+        release.Set();
+        Assert.Equal(1, await write);
+    }
+
+    [Fact]
+    public async Task A_failed_sync_fails_its_writes_and_every_later_one_with_a_store_error()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var writer = new GroupCommitWriter(_database, CommitSync.Pipelined, _ => throw new IOException("EIO (test)"));
+
+        var first = await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.WriteAsync((c, tx) => Insert(c, tx, "lost"), ct));
+        var later = await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.WriteAsync((c, tx) => Insert(c, tx, "refused"), ct));
+
+        Assert.Contains("EIO (test)", first.Message);
+        Assert.Contains("restart", later.Message);
+        Assert.IsType<IOException>(await writer.Failed.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        using var c = _database.Open();
+        Assert.Equal(0, c.ExecuteScalar<long>("SELECT COUNT(*) FROM t WHERE name = 'refused'"));
+    }
+
+    [Fact]
+    public async Task Items_before_a_failing_one_run_again_and_commit_once_and_a_second_failure_rolls_back_alone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gate = new ManualResetEventSlim();
+        var runs = 0;
+        var hold = _writer.WriteAsync((c, tx) => { gate.Wait(ct); return 0; }, ct);
+        var before = _writer.WriteAsync((c, tx) => { Interlocked.Increment(ref runs); return Insert(c, tx, "before"); }, ct);
+        var failing = _writer.WriteAsync<int>((c, tx) => throw new InvalidOperationException("first"), ct);
+        var middle = _writer.WriteAsync((c, tx) => Insert(c, tx, "middle"), ct);
+        var second = _writer.WriteAsync<int>((c, tx) => { Insert(c, tx, "half"); throw new InvalidOperationException("second"); }, ct);
+        var after = _writer.WriteAsync((c, tx) => Insert(c, tx, "after"), ct);
+        gate.Set();
+
+        await hold;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        Assert.Equal((1, 1, 1), (await before, await middle, await after));
+        Assert.Equal(2, runs);
+        using var c = _database.Open();
+        Assert.Equal(["after", "before", "middle"], c.Query<string>("SELECT name FROM t ORDER BY name"));
     }
 
     private static int Insert(SqliteConnection c, SqliteTransaction tx, string name) =>

@@ -56,4 +56,37 @@ public sealed class PreparedStatementTests : IDisposable
 
         Assert.Contains("@ID2", error.Message);
     }
+
+    [Fact]
+    public void A_statement_runs_again_when_a_reader_of_its_last_run_was_left_open()
+    {
+        _connection.Execute("INSERT INTO t (id, n) VALUES ('a', 1), ('b', 2)");
+        const string Sql = "SELECT n FROM t WHERE n >= @min ORDER BY n";
+        var first = _connection.Prepared(null, Sql, "@min").Bind(1).ExecuteReader();
+        Assert.True(first.Read());
+
+        using var again = _connection.Prepared(null, Sql, "@min").Bind(2).ExecuteReader();
+
+        Assert.True(again.Read());
+        Assert.Equal(2, again.GetInt32(0));
+    }
+
+    [Fact]
+    public void A_parameter_of_the_sql_left_out_of_the_list_is_refused_instead_of_bound_as_null()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _connection.Prepared(null, "INSERT INTO t (id, n) VALUES (@id, @n)", "@id"));
+
+        Assert.Contains("every parameter", error.Message);
+    }
+
+    [Fact]
+    public void Reading_a_null_column_as_a_value_is_an_error_not_an_empty_value()
+    {
+        _connection.Execute("INSERT INTO t (id, n) VALUES ('a', 1)");
+        using var reader = _connection.Prepared(null, "SELECT data FROM t").ExecuteReader();
+        Assert.True(reader.Read());
+
+        Assert.True(reader.IsDBNull(0));
+        Assert.Throws<InvalidCastException>(() => reader.GetString(0));
+    }
 }
