@@ -96,6 +96,20 @@ public sealed class AlertmanagerIngestTests(TopologyFixture nova) : IClassFixtur
     }
 
     [Fact]
+    public async Task One_message_that_opens_an_incident_and_supersedes_its_episode_keeps_the_projection_equal_to_the_fold()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, service) = await nova.NewServiceAsync(ct);
+
+        var result = await nova.AlertmanagerOkAsync(service, Am.Message("g1", Am.Alert("Flapping", T1), Am.Alert("Flapping", T2)), ct);
+
+        Assert.Equal((1, 1), (result.Opened, result.Updated));
+        var incident = Assert.Single(await nova.IncidentsOfAsync(tenant, ct));
+        Assert.Equal((2, 1, "triggered"), (incident.AlertCount, incident.OpenAlerts, incident.Status));
+        await nova.AssertProjectionEqualsFoldAsync(tenant, incident.Id, ct);
+    }
+
+    [Fact]
     public async Task Firing_alert_joins_an_acknowledged_incident_of_its_group_which_stays_acknowledged()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -105,15 +105,15 @@ public sealed class IncidentStore(
                     var digest = Digest(w, e);
                     if (row.Digest == digest)
                     {
-                        AlertRows.Touch(w, row.AlertKey, row.IncidentId);
+                        w.Touch(row);
                         outcome = new(Outcome.Ignored, row.IncidentId);
                         break;
                     }
 
                     var state = w.Load(row.IncidentId)!;
                     state = w.Append(state, EventKinds.AlertUpdated, new EventBody { AlertKey = row.AlertKey, Summary = e.Summary, Severity = e.Severity, Labels = e.Details });
-                    w.SetAlertStatus(row.AlertKey, row.IncidentId, AlertStatuses.Firing, e.Severity);
-                    w.SetAlertDigest(row.AlertKey, row.IncidentId, digest);
+                    w.SetAlertStatus(row, AlertStatuses.Firing, e.Severity);
+                    w.SetAlertDigest(row, digest);
                     w.Save(state);
                     outcome = new(Outcome.Updated, row.IncidentId);
                     break;
@@ -221,7 +221,7 @@ public sealed class IncidentStore(
             // It still shows the alert is alive, which the staleness rule needs.
             if (seen.Status == AlertStatuses.Firing)
             {
-                AlertRows.Touch(w, seen.AlertKey, seen.IncidentId);
+                w.Touch(seen);
             }
 
             return new(Outcome.Ignored, seen.IncidentId);
@@ -242,7 +242,7 @@ public sealed class IncidentStore(
             // same incident if that is still open.
             var state = w.Load(previous.IncidentId)!;
             state = w.Append(state, EventKinds.AlertResolved, new EventBody { AlertKey = previous.AlertKey, Reason = ResolveReasons.Superseded, EndsAt = alert.StartsAt });
-            w.SetAlertStatus(previous.AlertKey, previous.IncidentId, AlertStatuses.Resolved);
+            w.SetAlertStatus(previous, AlertStatuses.Resolved);
             w.Save(state);
             if (state.IsOpen)
             {
@@ -282,7 +282,7 @@ public sealed class IncidentStore(
 
         var state = w.Load(row.IncidentId)!;
         state = w.Append(state, EventKinds.AlertResolved, new EventBody { AlertKey = row.AlertKey, EndsAt = endsAt ?? w.Now, Reason = reason });
-        w.SetAlertStatus(row.AlertKey, row.IncidentId, AlertStatuses.Resolved);
+        w.SetAlertStatus(row, AlertStatuses.Resolved);
         state = w.ResolveIfQuiet(state, ResolveReasons.AlertsResolved);
         w.Save(state);
         return new(Outcome.Resolved, row.IncidentId);

@@ -233,18 +233,27 @@ internal sealed class IncidentWriter(
             .Bind(serviceId, alertIndex, episode, incidentId, alertKey, severity, NowText, digest)
             .ExecuteNonQuery();
 
-    public void SetAlertDigest(string alertKey, string incidentId, string digest) =>
+    public void SetAlertDigest(AlertRow row, string digest) =>
         connection.Prepared(transaction,
-            "UPDATE alerts SET digest = @digest, last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
-            "@digest", "@at", "@incidentId", "@alertKey")
-            .Bind(digest, NowText, incidentId, alertKey)
+            "UPDATE alerts SET digest = @digest, last_seen_at = @at WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
+            "@digest", "@at", "@serviceId", "@alertIndex", "@episode")
+            .Bind(digest, NowText, serviceId, row.AlertIndex, row.Episode)
             .ExecuteNonQuery();
 
-    public void SetAlertStatus(string alertKey, string incidentId, string status, string? severity = null) =>
+    public void SetAlertStatus(AlertRow row, string status, string? severity = null) =>
         connection.Prepared(transaction,
-            "UPDATE alerts SET status = @status, severity = COALESCE(@severity, severity), last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
-            "@status", "@severity", "@alertKey", "@incidentId", "@at")
-            .Bind(status, severity, alertKey, incidentId, NowText)
+            "UPDATE alerts SET status = @status, severity = COALESCE(@severity, severity), last_seen_at = @at " +
+            "WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
+            "@status", "@severity", "@at", "@serviceId", "@alertIndex", "@episode")
+            .Bind(status, severity, NowText, serviceId, row.AlertIndex, row.Episode)
+            .ExecuteNonQuery();
+
+    /// <summary>Shows the alert episode is alive (the staleness rule reads it).</summary>
+    public void Touch(AlertRow row) =>
+        connection.Prepared(transaction,
+            "UPDATE alerts SET last_seen_at = @at WHERE service_id = @serviceId AND alert_index = @alertIndex AND episode = @episode",
+            "@at", "@serviceId", "@alertIndex", "@episode")
+            .Bind(NowText, serviceId, row.AlertIndex, row.Episode)
             .ExecuteNonQuery();
 
     /// <summary>Resolving an incident ends its alerts, so the same alert episode cannot reopen it.</summary>
@@ -269,6 +278,7 @@ internal sealed class IncidentWriter(
 /// <summary>Alert identity rows as found by a lookup.</summary>
 internal sealed record AlertRow
 {
+    public string AlertIndex { get; init; } = "";
     public string IncidentId { get; init; } = "";
     public string AlertKey { get; init; } = "";
     public string Episode { get; init; } = "";
@@ -293,7 +303,7 @@ internal static class AlertRows
             "@serviceId", "@alertIndex", "@episode").Bind(w.ServiceId, alertIndex, episode).ExecuteReader();
         while (reader.Read())
         {
-            var row = new AlertRow { IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3), Digest = reader.IsDBNull(4) ? null : reader.GetString(4) };
+            var row = new AlertRow { AlertIndex = alertIndex, IncidentId = reader.GetString(0), AlertKey = reader.GetString(1), Episode = reader.GetString(2), Status = reader.GetString(3), Digest = reader.IsDBNull(4) ? null : reader.GetString(4) };
             if (row.Status == AlertStatuses.Firing)
             {
                 open = row;
@@ -307,10 +317,4 @@ internal static class AlertRows
 
         return (open, named);
     }
-
-    public static void Touch(IncidentWriter w, string alertKey, string incidentId) =>
-        w.Connection.Prepared(w.Transaction,
-            "UPDATE alerts SET last_seen_at = @at WHERE incident_id = @incidentId AND alert_key = @alertKey",
-            "@at", "@incidentId", "@alertKey").Bind(w.NowText, incidentId, alertKey).ExecuteNonQuery();
-
 }
