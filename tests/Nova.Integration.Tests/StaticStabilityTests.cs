@@ -73,6 +73,38 @@ public sealed class StaticStabilityTests
     }
 
     [Fact]
+    public async Task The_cli_lists_and_acknowledges_incidents_from_the_regions_when_the_control_plane_is_down()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nova = new TopologyFixture(TimeSpan.FromMilliseconds(100));
+        await nova.InitializeAsync();
+        var tenant = await nova.CreateTenantAsync(ct);
+        var service = await nova.CreateServiceAsync(tenant, Home, ct);
+        var responder = await nova.CreateApiKeyAsync(tenant, "responder", ct);
+        using var ingest = TopologyFixture.Client(nova.RegionUrl(Home), service.IntegrationKey);
+        var opened = await Api.JsonAsync(await ingest.PostAsync("v1/ingest/alertmanager", Api.JsonContent(Bodies.Alertmanager("CliDuringOutage")), ct), HttpStatusCode.OK, ct);
+        var incidentId = Assert.Single(opened.GetProperty("incidents").EnumerateArray()).GetString()!;
+        var regions = new Dictionary<string, string>
+        {
+            ["NOVA_REGIONS"] = string.Join(",", nova.Topology.Info.Regions.Select(r => $"{r.Key}={r.Value}")),
+        };
+        await nova.Topology.StopControlAsync(ct);
+
+        Task<CliRun> Cli(string commandLine) =>
+            NovaCli.RunAsync(commandLine.Split(' '), ct, nova.Topology.Info.ControlUrl, responder.Secret, regions);
+        var list = await Cli($"incident list --tenant {tenant.Slug} --json");
+        var ack = await Cli($"incident ack {incidentId}");
+
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("does not answer; asking the regions directly", list.Stderr, StringComparison.Ordinal);
+        Assert.Equal(incidentId, Assert.Single(JsonDocument.Parse(list.Stdout).RootElement.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
+        Assert.True(ack.ExitCode == 0, ack.ToString());
+        using var people = TopologyFixture.Client(nova.RegionUrl(Home), responder.Secret);
+        var detail = await people.GetFromJsonAsync<IncidentDetail>($"v1/incidents/{incidentId}", TopologyFixture.Json, ct);
+        Assert.Equal("acknowledged", detail!.Incident.Status);
+    }
+
+    [Fact]
     public async Task Region_restarted_while_the_control_plane_is_down_ingests_from_its_persisted_cache_and_syncs_when_it_returns()
     {
         var ct = TestContext.Current.CancellationToken;

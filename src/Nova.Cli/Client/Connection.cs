@@ -9,6 +9,12 @@ namespace Nova.Cli.Client;
 /// </summary>
 public sealed record Connection(string ControlUrl, string ApiKey, string Source)
 {
+    /// <summary>
+    /// The regions <c>nova up</c> started (name to URL), when the connection came from its
+    /// topology: the CLI asks them directly when the control plane does not answer.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Regions { get; init; } = new Dictionary<string, string>();
+
     public static string DefaultDataFolder =>
         Environment.GetEnvironmentVariable("NOVA_DATA") is { Length: > 0 } data
             ? data
@@ -18,6 +24,35 @@ public sealed record Connection(string ControlUrl, string ApiKey, string Source)
     public static string PointerFile => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nova-last-up");
 
     public static Connection Resolve(string? dataFolder)
+    {
+        var connection = ResolveControl(dataFolder);
+        return ParseRegions(Environment.GetEnvironmentVariable("NOVA_REGIONS")) is { } regions ? connection with { Regions = regions } : connection;
+    }
+
+    /// <summary>NOVA_REGIONS: <c>name=url,name=url</c>, the regions to ask when the control plane does not answer.</summary>
+    private static Dictionary<string, string>? ParseRegions(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var regions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, url) = part.Split('=', 2) is [var n, var u] ? (n.Trim(), u.Trim().TrimEnd('/')) : ("", "");
+            if (name.Length == 0 || !(Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"))
+            {
+                throw new CliError($"NOVA_REGIONS must be name=url pairs separated by commas, e.g. eu-west-1=http://127.0.0.1:7401; got '{Cli.Safe(part)}'.");
+            }
+
+            regions[name] = url;
+        }
+
+        return regions;
+    }
+
+    private static Connection ResolveControl(string? dataFolder)
     {
         var url = Environment.GetEnvironmentVariable("NOVA_URL");
         var key = Environment.GetEnvironmentVariable("NOVA_API_KEY");
@@ -59,7 +94,7 @@ public sealed record Connection(string ControlUrl, string ApiKey, string Source)
             key = File.ReadAllText(info.OperatorKeyFile).Trim();
         }
 
-        return new Connection(string.IsNullOrEmpty(url) ? info.ControlUrl : url.TrimEnd('/'), key, file);
+        return new Connection(string.IsNullOrEmpty(url) ? info.ControlUrl : url.TrimEnd('/'), key, file) { Regions = info.Regions };
     }
 
     private static string FindDataFolder()

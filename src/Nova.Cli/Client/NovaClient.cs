@@ -26,7 +26,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
 
     public Connection Connection => connection;
 
-    public Task<T> GetAsync<T>(string url, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, url, null, null, ct);
+    public Task<T> GetAsync<T>(string url, CancellationToken ct, bool followMisdirected = true) => SendAsync<T>(HttpMethod.Get, url, null, null, ct, followMisdirected);
 
     public Task<T> PostAsync<T>(string url, object? body, CancellationToken ct, string? ifMatch = null) =>
         SendAsync<T>(HttpMethod.Post, url, body, ifMatch, ct);
@@ -34,6 +34,29 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
     public Task<T> DeleteAsync<T>(string url, CancellationToken ct) => SendAsync<T>(HttpMethod.Delete, url, null, null, ct);
 
     public string Control(string path) => connection.ControlUrl + path;
+
+    /// <summary>True once the control plane did not answer and the CLI fell back to the regions it knows.</summary>
+    public bool ControlPlaneDown { get; private set; }
+
+    /// <summary>
+    /// The region catalog from the control plane; when it does not answer, the regions the
+    /// connection knows (NOVA_REGIONS, or the topology <c>nova up</c> wrote): regions keep
+    /// serving without the control plane, so on-call can still list and act on incidents.
+    /// Says so on the notices channel.
+    /// </summary>
+    public async Task<List<RegionView>> RegionsAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await GetAsync<List<RegionView>>(Control("/v1/regions"), ct);
+        }
+        catch (CliError e) when (e.Unreachable && connection.Regions.Count > 0)
+        {
+            ControlPlaneDown = true;
+            notices.WriteLine($"note: the control plane at {connection.ControlUrl} does not answer; asking the regions directly ({string.Join(", ", connection.Regions.Keys)})");
+            return connection.Regions.Select(r => new RegionView(r.Key, r.Value, "unknown")).ToList();
+        }
+    }
 
     /// <summary>The URL of a region from the control plane's catalog.</summary>
     public async Task<string> RegionUrlAsync(string region, CancellationToken ct)
@@ -43,7 +66,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
             ?? throw new CliError($"Unknown region '{region}'; known regions: {string.Join(", ", regions.Select(r => r.Name))}.");
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string url, object? body, string? ifMatch, CancellationToken ct)
+    private async Task<T> SendAsync<T>(HttpMethod method, string url, object? body, string? ifMatch, CancellationToken ct, bool followMisdirected = true)
     {
         for (var hop = 0; ; hop++)
         {
@@ -67,7 +90,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
             catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
             {
                 var origin = new Uri(url).GetLeftPart(UriPartial.Authority);
-                throw new CliError($"Cannot reach {origin}: is 'nova up' (or that service) running? ({e.Message})");
+                throw new CliError($"Cannot reach {origin}: is 'nova up' (or that service) running? ({e.Message})") { Unreachable = true };
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -77,7 +100,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(ct);
-                if (response.StatusCode == HttpStatusCode.MisdirectedRequest && hop < 2 && Problem(text) is { } misdirected
+                if (followMisdirected && response.StatusCode == HttpStatusCode.MisdirectedRequest && hop < 2 && Problem(text) is { } misdirected
                     && misdirected.TryGetProperty("url", out var target) && target.GetString() is { Length: > 0 } next)
                 {
                     var region = misdirected.TryGetProperty("region", out var r) ? r.GetString() : "another region";
@@ -88,7 +111,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
 
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new CliError(Describe(response.StatusCode, text));
+                    throw new CliError(Describe(response.StatusCode, text)) { Status = response.StatusCode };
                 }
 
                 if (typeof(T) == typeof(JsonElement))

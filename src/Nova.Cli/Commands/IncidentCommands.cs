@@ -24,16 +24,29 @@ internal static class IncidentCommands
             }
 
             using var client = Cli.Client(parse);
-            var t = await TenantScope.ViewAsync(client, parse.GetValue(tenant), ct);
-            var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
-            var regions = t.AllowedRegions;
-            if (parse.GetValue(service) is { } s)
+            var catalog = await client.RegionsAsync(ct);
+            string? slug;
+            IReadOnlyList<string> regions;
+            if (client.ControlPlaneDown)
             {
-                var svc = await client.GetAsync<ServiceView>(client.Control($"/v1/tenants/{t.Slug}/services/{Uri.EscapeDataString(s)}"), ct);
-                regions = [svc.HomeRegion];
+                // Without the control plane the CLI cannot look up the tenant's regions: it
+                // asks every region it knows; those that do not hold the tenant answer 421.
+                slug = parse.GetValue(tenant);
+                regions = catalog.Select(r => r.Name).ToList();
+            }
+            else
+            {
+                var t = await TenantScope.ViewAsync(client, parse.GetValue(tenant), ct);
+                slug = t.Slug;
+                regions = t.AllowedRegions;
+                if (parse.GetValue(service) is { } s)
+                {
+                    var svc = await client.GetAsync<ServiceView>(client.Control($"/v1/tenants/{t.Slug}/services/{Uri.EscapeDataString(s)}"), ct);
+                    regions = [svc.HomeRegion];
+                }
             }
 
-            var query = $"?tenant={t.Slug}&limit={n}"
+            var query = $"?limit={n}" + (slug is null ? "" : "&tenant=" + Uri.EscapeDataString(slug))
                 + (parse.GetValue(status) is { } st ? "&status=" + Uri.EscapeDataString(st) : "")
                 + (parse.GetValue(service) is { } sv ? "&service=" + Uri.EscapeDataString(sv) : "")
                 + (parse.GetValue(since) is { } si ? "&since=" + Uri.EscapeDataString(si) : "");
@@ -47,7 +60,12 @@ internal static class IncidentCommands
 
                 try
                 {
-                    return (region, page: await client.GetAsync<IncidentPage>(url + "/v1/incidents" + query, ct), error: (string?)null);
+                    return (region, page: await client.GetAsync<IncidentPage>(url + "/v1/incidents" + query, ct, followMisdirected: !client.ControlPlaneDown), error: (string?)null);
+                }
+                catch (CliError e) when (client.ControlPlaneDown && e.Status == System.Net.HttpStatusCode.MisdirectedRequest)
+                {
+                    // Not one of the tenant's regions: nothing of it lives there.
+                    return (region, page: new IncidentPage([], null), error: null);
                 }
                 catch (CliError e)
                 {
@@ -74,7 +92,7 @@ internal static class IncidentCommands
 
             if (items.Count == 0)
             {
-                Console.WriteLine($"No incidents for {t.Slug} in {string.Join(", ", regions)}.");
+                Console.WriteLine($"No incidents{(slug is null ? "" : " for " + slug)} in {string.Join(", ", regions)}.");
                 return;
             }
 
@@ -201,15 +219,24 @@ internal static class IncidentCommands
             throw new CliError($"'{Cli.Safe(id)}' is not an incident id (26 characters, e.g. 01M8YCT7GXNQK9F3MTEF1Z5TVY); see 'nova incident list'.");
         }
 
-        var catalog = await client.GetAsync<List<RegionView>>(client.Control("/v1/regions"), ct);
+        var catalog = await client.RegionsAsync(ct);
         var candidates = catalog;
         string query = "";
-        var me = await client.GetAsync<WhoAmI>(client.Control("/v1/whoami"), ct);
-        if (tenant is not null || !me.Operator)
+        if (client.ControlPlaneDown)
         {
-            var t = await TenantScope.ViewAsync(client, tenant ?? me.TenantId, ct);
-            candidates = catalog.Where(r => t.AllowedRegions.Contains(r.Name)).ToList();
-            query = "?tenant=" + t.Slug;
+            // Ask every region the CLI knows; one that does not hold the tenant answers 421 and
+            // is followed to the right one.
+            query = tenant is null ? "" : "?tenant=" + Uri.EscapeDataString(tenant);
+        }
+        else
+        {
+            var me = tenant is null ? await client.GetAsync<WhoAmI>(client.Control("/v1/whoami"), ct) : null;
+            if (me is not { Operator: true })
+            {
+                var t = await TenantScope.ViewAsync(client, tenant ?? me!.TenantId, ct);
+                candidates = catalog.Where(r => t.AllowedRegions.Contains(r.Name)).ToList();
+                query = "?tenant=" + t.Slug;
+            }
         }
 
         var errors = new List<string>();

@@ -24,7 +24,8 @@ internal static class NovaCli
     /// Runs the CLI against the control plane at <paramref name="url"/> with <paramref name="apiKey"/>;
     /// without them, against a data folder that does not exist (enough for parse errors).
     /// </summary>
-    public static async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? url = null, string? apiKey = null)
+    public static async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? url = null, string? apiKey = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -43,7 +44,7 @@ internal static class NovaCli
         }
 
         // Never the developer's own Nova: the CLI prefers these over everything else.
-        foreach (var variable in (string[])["NOVA_API_KEY", "NOVA_URL", "NOVA_DATA"])
+        foreach (var variable in (string[])["NOVA_API_KEY", "NOVA_URL", "NOVA_DATA", "NOVA_REGIONS"])
         {
             startInfo.Environment.Remove(variable);
         }
@@ -57,6 +58,11 @@ internal static class NovaCli
         if (apiKey is not null)
         {
             startInfo.Environment["NOVA_API_KEY"] = apiKey;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
