@@ -1,5 +1,10 @@
 namespace Nova.Contracts;
 
+/// <summary>
+/// A region's health and configuration revision. <see cref="Tenants"/> and <see cref="Services"/>
+/// (how many are placed here) are shown to operator keys only: customers do not learn about
+/// each other.
+/// </summary>
 public sealed record RegionStatus(
     string Region,
     long AppliedRevision,
@@ -7,8 +12,8 @@ public sealed record RegionStatus(
     DateTimeOffset? LastSyncAt,
     bool ControlPlaneReachable,
     string? LastSyncError,
-    int Tenants,
-    int Services);
+    int? Tenants,
+    int? Services);
 
 public sealed record IncidentSummary(
     string Id,

@@ -68,13 +68,18 @@ public static class RegionApp
             app.Logger.LogCritical(failed.Result, "Region {Region}: the store could not sync its log to disk; stopping (restart to recover)", options.Name);
             app.Lifetime.StopApplication();
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        app.MapGet("/v1/status", (ConfigCache cache, ConfigSync sync) =>
+        app.MapGet("/v1/status", async (HttpContext http, ConfigCache cache, ConfigSync sync) =>
         {
             var snapshot = cache.Current;
+            // Open to monitoring; how many customers live here only to operators.
+            var (caller, _) = http.Request.Headers.Authorization.Count == 0
+                ? (null, null)
+                : await ApiKeyAuth.AuthenticateAsync(http.Request, keyId => new ValueTask<ApiKeyDoc?>(snapshot.ApiKeys.GetValueOrDefault(keyId)), "");
+            var operatorView = caller is { IsOperator: true };
             return TypedResults.Ok(new RegionStatus(
                 options.Name, snapshot.Revision, sync.ControlRevision, sync.LastSyncAt, sync.Reachable, sync.LastError,
-                snapshot.Tenants.Values.Count(t => t.AllowedRegions.Contains(options.Name)),
-                snapshot.Services.Values.Count(s => s.HomeRegion == options.Name)));
+                operatorView ? snapshot.Tenants.Values.Count(t => t.AllowedRegions.Contains(options.Name)) : null,
+                operatorView ? snapshot.Services.Values.Count(s => s.HomeRegion == options.Name) : null));
         });
         app.MapIngest();
         app.MapIncidents();

@@ -92,6 +92,27 @@ public sealed class ConfigSyncTests(DefaultSyncTopology topology) : IClassFixtur
     }
 
     [Fact]
+    public async Task Region_status_counts_the_customers_placed_there_for_operators_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = await Nova.CreateTenantAsync(ct);
+        await Nova.CreateServiceAsync(tenant, "eu-west-1", ct);
+        var viewer = await Nova.CreateApiKeyAsync(tenant, "viewer", ct);
+        await Nova.WaitForSyncAsync(ct);
+        using var anonymous = TopologyFixture.Client(Nova.RegionUrl("eu-west-1"), null);
+        using var customer = TopologyFixture.Client(Nova.RegionUrl("eu-west-1"), viewer.Secret);
+        using var operatorClient = Nova.Region("eu-west-1");
+
+        var open = await anonymous.GetFromJsonAsync<RegionStatus>("v1/status", TopologyFixture.Json, ct);
+        var seenByCustomer = await customer.GetFromJsonAsync<RegionStatus>("v1/status", TopologyFixture.Json, ct);
+        var seenByOperator = await operatorClient.GetFromJsonAsync<RegionStatus>("v1/status", TopologyFixture.Json, ct);
+
+        Assert.Equal((null, null), (open!.Tenants, open.Services));
+        Assert.Equal((null, null), (seenByCustomer!.Tenants, seenByCustomer.Services));
+        Assert.True(seenByOperator!.Tenants >= 1 && seenByOperator.Services >= 1, $"{seenByOperator}");
+    }
+
+    [Fact]
     public async Task Api_key_is_accepted_by_a_region_within_2_seconds_when_created_and_refused_within_2_seconds_when_revoked()
     {
         var ct = TestContext.Current.CancellationToken;

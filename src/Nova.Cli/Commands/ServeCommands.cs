@@ -194,8 +194,8 @@ internal static class ServeCommands
                 table.AddRow(r.Name, r.Url, r.Lifecycle, status is null ? "[red]down[/]" : status.ControlPlaneReachable ? "up" : "[yellow]up, control plane unreachable[/]",
                     status?.AppliedRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                     status?.ControlRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                    status?.Tenants.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                    status?.Services.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+                    status?.Tenants?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    status?.Services?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
             }
 
             AnsiConsole.Write(table);
