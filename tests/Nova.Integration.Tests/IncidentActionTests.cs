@@ -57,6 +57,14 @@ public sealed class IncidentActionTests(TopologyFixture nova) : IClassFixture<To
         var after = await nova.IncidentAsync(incidentId, ct);
         Assert.Equal((before.Incident.Status, before.Incident.Version, before.Timeline.Count), (after.Incident.Status, after.Incident.Version, after.Timeline.Count));
         Assert.Equal(eventsBefore, await nova.EventRowsOfAsync(tenant, ct));
+        var refused = (await RegionAuditAsync(tenant, ct)).Where(r => r.Target == "incident:" + incidentId && r.Outcome.StartsWith("version-mismatch", StringComparison.Ordinal));
+        Assert.Equal(["incident.acknowledge", "incident.resolve", "incident.note"], refused.Select(r => r.Action));
+    }
+
+    private async Task<List<AuditRecordView>> RegionAuditAsync(TenantView tenant, CancellationToken ct)
+    {
+        using var region = nova.Region(NovaApi.Home);
+        return (await region.GetFromJsonAsync<List<AuditRecordView>>($"v1/audit?tenant={tenant.Slug}&limit=1000", TopologyFixture.Json, ct))!;
     }
 
     [Fact]
@@ -192,6 +200,8 @@ public sealed class IncidentActionTests(TopologyFixture nova) : IClassFixture<To
         Assert.Equal(incidentId, Assert.Single(page!.Items).Id);
         var after = await nova.IncidentAsync(incidentId, ct);
         Assert.Equal((before.Incident.Status, before.Incident.Version), (after.Incident.Status, after.Incident.Version));
+        var denied = (await RegionAuditAsync(tenant, ct)).Where(r => r.Actor == key.Key.Id);
+        Assert.Equal([("incident.acknowledge", "denied"), ("incident.resolve", "denied"), ("incident.note", "denied")], denied.Select(r => (r.Action, r.Outcome)));
     }
 
     [Fact]

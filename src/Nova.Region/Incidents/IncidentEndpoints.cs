@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nova.Contracts;
+using Nova.Core.Ids;
 using Nova.Core.Model;
 using Nova.Core.Text;
 using Nova.Hosting;
@@ -123,6 +124,12 @@ internal static class IncidentEndpoints
         var (caller, tenantDoc, refusal) = Authorize(http, snapshot, options, tenant, r => r.CanRespond(), tenantOptionalForOperator: true);
         if (refusal is not null)
         {
+            if (caller is not null && refusal is IStatusCodeHttpResult { StatusCode: 403 })
+            {
+                var target = "incident:" + (EventIds.IsValid(id) ? id : "(not an incident id)");
+                await store.RecordDeniedAsync(caller.KeyId, caller.TenantId, "incident." + action, target, http.RequestId(), ct);
+            }
+
             return refusal;
         }
 

@@ -372,14 +372,13 @@ public sealed class IncidentStore(
 
             var w = Writer(c, tx, service, context.Actor);
             var state = w.Load(incidentId)!;
-            if (ifMatch is { } expected && expected != state.Version)
-            {
-                return new ActionResult(ActionOutcome.VersionMismatch, state.Version, state.Status);
-            }
-
             ActionResult result;
             switch (action)
             {
+                case not null when ifMatch is { } expected && expected != state.Version:
+                    // A stale action changes nothing, and is recorded: who tried to do what.
+                    result = new(ActionOutcome.VersionMismatch, state.Version, state.Status);
+                    break;
                 case "acknowledge" when state.Status == IncidentStatuses.Resolved:
                     result = new(ActionOutcome.Conflict, state.Version, state.Status, "The incident is resolved; it cannot be acknowledged.");
                     break;
@@ -406,8 +405,21 @@ public sealed class IncidentStore(
             }
 
             AuditLog.Write(c, tx, new AuditLog.Entry(context.Actor, service.TenantId, "incident." + action, "incident:" + incidentId, context.RequestId,
-                result.Outcome == ActionOutcome.Done ? "success" : result.Outcome.ToString().ToLowerInvariant()), w.Now);
+                result.Outcome switch
+                {
+                    ActionOutcome.Done => "success",
+                    ActionOutcome.VersionMismatch => $"version-mismatch: If-Match {ifMatch}, current {result.Version}",
+                    _ => result.Outcome.ToString().ToLowerInvariant(),
+                }), w.Now);
             return result;
+        }, ct);
+
+    /// <summary>Records an action an authenticated caller was refused (a missing role): security teams want to see these.</summary>
+    public Task RecordDeniedAsync(string keyId, string? tenantId, string action, string target, string requestId, CancellationToken ct) =>
+        writer.WriteAsync((c, tx) =>
+        {
+            AuditLog.Write(c, tx, new AuditLog.Entry(keyId, tenantId, action, target, requestId, "denied"), time.GetUtcNow());
+            return 0;
         }, ct);
 
     public delegate ServiceDoc? ServiceLookup(string serviceId);
