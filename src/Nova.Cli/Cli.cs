@@ -115,6 +115,15 @@ internal static class Cli
     public static string Esc(string? text) => Markup.Escape(Safe(text));
 
     /// <summary>
+    /// One line for the errors of several regions: the message once when every region said the
+    /// same (a bad option value), else each prefixed with its region.
+    /// </summary>
+    public static string PerRegion(IReadOnlyCollection<(string Region, string Error)> errors) =>
+        errors.Select(e => e.Error).Distinct().Count() == 1
+            ? errors.First().Error
+            : string.Join("; ", errors.Select(e => $"{e.Region}: {e.Error.TrimEnd('.')}"));
+
+    /// <summary>
     /// Alert content comes from whoever holds an integration key: control characters and
     /// bidirectional overrides are shown as escapes, so they cannot recolour, rewrite or
     /// spoof the operator's terminal, or break a table row.

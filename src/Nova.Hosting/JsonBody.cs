@@ -10,6 +10,9 @@ namespace Nova.Hosting;
 /// </summary>
 public static class JsonBody
 {
+    /// <summary>How deep objects and arrays may nest in a body (Alertmanager's messages need 4).</summary>
+    public const int MaxDepth = 64;
+
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         AllowTrailingCommas = false,
@@ -27,7 +30,7 @@ public static class JsonBody
 
         try
         {
-            return (JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 }), null);
+            return (JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth }), null);
         }
         catch (JsonException e)
         {
@@ -105,7 +108,7 @@ public static class JsonBody
     {
         try
         {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth });
             while (reader.Read())
             {
             }
@@ -119,7 +122,9 @@ public static class JsonBody
     }
 
     private static string Describe(JsonException e) =>
-        e.LineNumber is { } line
-            ? $"The body is not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1}): fix the syntax and resend."
-            : "The body is not valid JSON for this endpoint: " + e.Message;
+        e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+            ? $"The body nests objects or arrays deeper than {MaxDepth} levels; no format Nova takes needs that many."
+            : e.LineNumber is { } line
+                ? $"The body is not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1}): fix the syntax and resend."
+                : "The body is not valid JSON for this endpoint: " + e.Message;
 }

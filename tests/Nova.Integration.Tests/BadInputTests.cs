@@ -34,6 +34,20 @@ public sealed class BadInputTests(TopologyFixture nova) : IClassFixture<Topology
     }
 
     [Fact]
+    public async Task Webhook_nested_too_deep_is_400_saying_so_rather_than_calling_it_a_syntax_error()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, service) = await nova.NewServiceAsync(ct);
+        var body = """{"version": "4", "alerts": """ + new string('[', 5000) + new string(']', 5000) + "}";
+
+        using var response = await nova.SendAlertmanagerAsync(service.IntegrationKey, body, ct);
+
+        var problem = await NovaApi.AssertProblemAsync(response, HttpStatusCode.BadRequest, "urn:nova:problem:malformed-json", ct);
+        Assert.Contains("deeper than 64 levels", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await nova.AssertNothingStoredAsync(tenant, ct);
+    }
+
+    [Fact]
     public async Task Webhook_is_400_malformed_json_and_stores_nothing_when_the_body_is_empty()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -174,6 +174,20 @@ public sealed class CliTenantOptionTests(TopologyFixture topology) : IClassFixtu
         Assert.Equal(id, Json<IncidentDetail>(run).Incident.Id);
     }
 
+    [Fact]
+    public async Task A_bad_filter_that_every_region_refuses_is_reported_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = await topology.CreateTenantAsync(ct, "eu-west-1", "eu-central-1");
+
+        var run = await NovaCli.RunAsync(["incident", "list", "--tenant", tenant.Slug, "--status", "bogus"], ct, topology.Topology.Info.ControlUrl, topology.Topology.OperatorKey);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var line = Assert.Single(run.ErrorLines);
+        Assert.DoesNotContain("eu-west-1:", line, StringComparison.Ordinal);
+        Assert.Contains("status", line, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the CLI against the fixture (operator key unless another is given) and asserts it succeeded.</summary>
     private async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? apiKey = null)
     {

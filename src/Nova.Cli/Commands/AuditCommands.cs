@@ -68,7 +68,7 @@ internal static class AuditCommands
             }));
             if (results.All(r => r.error is not null))
             {
-                throw new CliError(string.Join("; ", results.Select(r => $"{r.Name}: {r.error}")));
+                throw new CliError(Cli.PerRegion(results.Select(r => (r.Name, r.error!)).ToList()));
             }
 
             foreach (var (name, _, error) in results.Where(r => r.error is not null))

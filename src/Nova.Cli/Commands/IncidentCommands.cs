@@ -75,7 +75,7 @@ internal static class IncidentCommands
             var failed = pages.Where(p => p.page is null).ToList();
             if (failed.Count == pages.Length && failed.Count > 0)
             {
-                throw new CliError(string.Join("; ", failed.Select(f => $"{f.region}: {f.error}")));
+                throw new CliError(Cli.PerRegion(failed.Select(f => (f.region, f.error!)).ToList()));
             }
 
             foreach (var f in failed)

@@ -39,7 +39,7 @@ public sealed record AlertmanagerMessage(string Version, string? GroupKey, int T
         catch (InvalidOperationException)
         {
             // System.Text.Json refuses to turn a lone surrogate escape ("\ud800") into a string.
-            return new(null, [new("$", "A string holds invalid Unicode (an unpaired surrogate escape); fix the sender's encoding.")], null);
+            return new(null, [new("$", "A string holds invalid Unicode (an unpaired surrogate escape, or bytes that are not UTF-8); fix the sender's encoding.")], null);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed record PagerDutyEvent(
         catch (InvalidOperationException)
         {
             // System.Text.Json refuses to turn a lone surrogate escape ("\ud800") into a string.
-            return (null, ["Event object holds a string with invalid Unicode (an unpaired surrogate escape)"]);
+            return (null, ["Event object holds a string with invalid Unicode (an unpaired surrogate escape, or bytes that are not UTF-8)"]);
         }
     }
 
