@@ -47,6 +47,12 @@ internal static class ServeCommands
                 throw new CliError(string.Join("; ", errors));
             }
 
+            // Checked before anything is created, so a refused start leaves no files behind.
+            if (Enumerable.Range(port, names.Length + 1).FirstOrDefault(p => !IsFree(p)) is var busy && busy != 0)
+            {
+                throw new CliError($"Port {busy} is in use (another 'nova up'?); stop it or pass --base-port.");
+            }
+
             var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
             var started = System.Diagnostics.Stopwatch.StartNew();
             LocalTopology topology;
@@ -219,6 +225,22 @@ internal static class ServeCommands
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>True when nothing listens on the loopback port now (a later start can still race).</summary>
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 }
