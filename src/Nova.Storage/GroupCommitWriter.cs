@@ -26,6 +26,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly WalFlusher<IWorkItem[]> _flusher;
     private readonly CommitSync _sync;
     private readonly ManualResetEventSlim _itemsQueued = new(false, spinCount: 0);
+    private IWriterState[] _states = [];
 
     public GroupCommitWriter(SqliteDatabase database, CommitSync sync = CommitSync.Pipelined)
         : this(database, sync, static wal => wal.Flush(flushToDisk: true))
@@ -78,6 +79,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
         return await item.Completion.Task.WaitAsync(ct);
     }
+
+    /// <summary>
+    /// Adds in-memory state whose changes follow the writer's transactions (undone when one
+    /// rolls back). Call before the first write.
+    /// </summary>
+    public void Enlist(IWriterState state) => _states = [.. _states, state];
 
     private void Run()
     {
@@ -247,73 +254,114 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private int RunOnce(SqliteConnection connection, List<IWorkItem> batch, bool isolate)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        for (var i = 0; ; i++)
+        foreach (var state in _states)
         {
-            if (i == batch.Count)
-            {
-                // Items queued while this transaction ran join it: they share its one fsync
-                // instead of waiting for a commit of their own.
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-                {
-                    batch.Add(next);
-                }
-
-                if (i == batch.Count)
-                {
-                    break;
-                }
-            }
-
-            if (!isolate)
-            {
-                if (!batch[i].Run(connection, transaction))
-                {
-                    transaction.Rollback();
-                    return i;
-                }
-
-                continue;
-            }
-
-            connection.Prepared(transaction, "SAVEPOINT item").ExecuteNonQuery();
-            if (batch[i].Run(connection, transaction))
-            {
-                connection.Prepared(transaction, "RELEASE item").ExecuteNonQuery();
-                continue;
-            }
-
-            connection.Prepared(transaction, "ROLLBACK TO item").ExecuteNonQuery();
-            connection.Prepared(transaction, "RELEASE item").ExecuteNonQuery();
-            Answer([batch[i]], null);
-            batch.RemoveAt(i--);
+            state.Begin(connection, transaction);
         }
 
-        transaction.Commit();
+        try
+        {
+            for (var i = 0; ; i++)
+            {
+                if (i == batch.Count)
+                {
+                    // Items queued while this transaction ran join it: they share its one fsync
+                    // instead of waiting for a commit of their own.
+                    while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+                    {
+                        batch.Add(next);
+                    }
+
+                    if (i == batch.Count)
+                    {
+                        break;
+                    }
+                }
+
+                if (!isolate)
+                {
+                    if (!batch[i].Run(connection, transaction))
+                    {
+                        transaction.Rollback();
+                        RollbackStates();
+                        return i;
+                    }
+
+                    continue;
+                }
+
+                var marks = Array.ConvertAll(_states, state => state.Mark());
+                connection.Prepared(transaction, "SAVEPOINT item").ExecuteNonQuery();
+                if (batch[i].Run(connection, transaction))
+                {
+                    connection.Prepared(transaction, "RELEASE item").ExecuteNonQuery();
+                    continue;
+                }
+
+                connection.Prepared(transaction, "ROLLBACK TO item").ExecuteNonQuery();
+                connection.Prepared(transaction, "RELEASE item").ExecuteNonQuery();
+                for (var s = 0; s < _states.Length; s++)
+                {
+                    _states[s].RollbackTo(marks[s]);
+                }
+
+                Answer([batch[i]], null);
+                batch.RemoveAt(i--);
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            // The commit or a statement of the writer's own failed: nothing of it is kept.
+            RollbackStates();
+            throw;
+        }
+
+        foreach (var state in _states)
+        {
+            state.Commit();
+        }
+
         return -1;
     }
 
+    private void RollbackStates()
+    {
+        foreach (var state in _states)
+        {
+            state.RollbackTo(0);
+        }
+    }
+
     /// <summary>
-    /// Answers the callers of a batch from one thread-pool work item: their continuations
-    /// (writing the HTTP responses) run there one after another, instead of one work item and
-    /// one thread wake-up per caller, and never on the writer thread.
+    /// Answers the callers of a batch from one thread-pool work item per core (one for a small
+    /// batch): their continuations (writing the HTTP responses) run there one after another,
+    /// instead of one work item and one thread wake-up per caller, on every core at once (one
+    /// work item for the whole batch left the other core idle while it wrote), and never on
+    /// the writer thread.
     /// </summary>
     private static void Answer(IReadOnlyList<IWorkItem> batch, Exception? failure)
     {
         var items = batch.ToArray();
-        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        var parts = Math.Clamp(items.Length / 4, 1, Environment.ProcessorCount);
+        for (var part = 0; part < parts; part++)
         {
-            foreach (var item in state.Items)
+            ThreadPool.UnsafeQueueUserWorkItem(static state =>
             {
-                if (state.Failure is null)
+                for (var i = state.Part; i < state.Items.Length; i += state.Parts)
                 {
-                    item.Complete();
+                    if (state.Failure is null)
+                    {
+                        state.Items[i].Complete();
+                    }
+                    else
+                    {
+                        state.Items[i].Fail(state.Failure);
+                    }
                 }
-                else
-                {
-                    item.Fail(state.Failure);
-                }
-            }
-        }, (Items: items, Failure: failure), preferLocal: false);
+            }, (Items: items, Failure: failure, Part: part, Parts: parts), preferLocal: false);
+        }
     }
 
     public async ValueTask DisposeAsync()

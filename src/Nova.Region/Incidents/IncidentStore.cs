@@ -27,6 +27,14 @@ public sealed class IncidentStore(
 {
     private readonly EventIdGenerator _ids = new(time);
     private readonly HybridLogicalClock _clock = new(time);
+    private readonly OpenGroups _groups = Enlisted(writer, new OpenGroups());
+
+    private static T Enlisted<T>(GroupCommitWriter writer, T state)
+        where T : IWriterState
+    {
+        writer.Enlist(state);
+        return state;
+    }
 
     /// <summary>
     /// Moves the clock past every event already stored (the last appended has the highest
@@ -536,7 +544,7 @@ public sealed class IncidentStore(
     }
 
     private IncidentWriter Writer(SqliteConnection c, SqliteTransaction tx, ServiceDoc service, string? actor) =>
-        new(c, tx, options.Name, service.TenantId, service.Id, keys.For(service.TenantId), _ids, _clock, time.GetUtcNow(), actor);
+        new(c, tx, options.Name, service.TenantId, service.Id, keys.For(service.TenantId), _ids, _clock, _groups, time.GetUtcNow(), actor);
 
     private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 

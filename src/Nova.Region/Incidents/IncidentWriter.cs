@@ -22,6 +22,7 @@ internal sealed class IncidentWriter(
     DataKey key,
     EventIdGenerator ids,
     HybridLogicalClock clock,
+    OpenGroups groups,
     DateTimeOffset now,
     string? actor)
 {
@@ -39,7 +40,6 @@ internal sealed class IncidentWriter(
     private string? _nowText;
     private readonly Dictionary<string, (byte[] SealedTitle, string? GroupIndex)> _opened = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncidentState> _loaded = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _groups = new(StringComparer.Ordinal);
     private readonly HashSet<string> _staged = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
@@ -85,7 +85,7 @@ internal sealed class IncidentWriter(
         _opened[state.Id] = (key.Seal(title, "incident:" + state.Id + ":title"), groupIndex);
         if (groupIndex is not null)
         {
-            _groups[groupIndex] = state.Id;
+            groups.Opened(state.Id, serviceId, groupIndex);
         }
 
         return state;
@@ -160,6 +160,11 @@ internal sealed class IncidentWriter(
     {
         _loaded[state.Id] = state;
         _staged.Remove(state.Id);
+        if (!state.IsOpen)
+        {
+            groups.Closed(state.Id);
+        }
+
         if (_opened.Remove(state.Id, out var opened))
         {
             connection.Prepared(transaction,
@@ -200,30 +205,8 @@ internal sealed class IncidentWriter(
         }
     }
 
-    /// <summary>
-    /// The open incident of an Alertmanager group (its blind index), or null: the one this
-    /// write opened or joined for the group if it is still open, else the newest open one stored.
-    /// </summary>
-    public string? IncidentOfGroup(string groupIndex)
-    {
-        if (_groups.TryGetValue(groupIndex, out var id) && _loaded.TryGetValue(id, out var known) && known.IsOpen)
-        {
-            return id;
-        }
-
-        // The query reads the projection: staged rows must be in it first.
-        Flush();
-        using var reader = connection.Prepared(transaction,
-            "SELECT id FROM incidents WHERE service_id = @serviceId AND group_index = @groupIndex AND status <> 'resolved' ORDER BY created_at DESC LIMIT 1",
-            "@serviceId", "@groupIndex").Bind(serviceId, groupIndex).ExecuteReader();
-        id = reader.Read() && !reader.IsDBNull(0) ? reader.GetString(0) : null;
-        if (id is not null)
-        {
-            _groups[groupIndex] = id;
-        }
-
-        return id;
-    }
+    /// <summary>The open incident of an Alertmanager group (its blind index), or null: the newest if several are open.</summary>
+    public string? IncidentOfGroup(string groupIndex) => groups.Newest(serviceId, groupIndex);
 
     public void AddAlert(string alertIndex, string episode, string incidentId, string alertKey, string severity, string? digest = null) =>
         connection.Prepared(transaction,

@@ -60,6 +60,48 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enlisted_state_keeps_the_changes_of_committed_items_and_undoes_those_of_a_failed_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var names = new NameSet();
+        _writer.Enlist(names);
+        using var gate = new ManualResetEventSlim();
+        var first = _writer.WriteAsync((c, tx) => { gate.Wait(ct); names.Add("first"); return Insert(c, tx, "first"); }, ct);
+        var others = Enumerable.Range(0, 10).Select(i => i == 4
+            ? _writer.WriteAsync<int>((c, tx) => { names.Add("partial"); throw new InvalidOperationException("item 4 fails"); }, ct)
+            : _writer.WriteAsync((c, tx) => { names.Add("item" + i); return Insert(c, tx, "item" + i); }, ct)).ToList();
+        gate.Set();
+
+        await first;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => others[4]);
+        await Task.WhenAll(others.Where((_, i) => i != 4));
+
+        using var c = _database.Open();
+        Assert.Equal(c.Query<string>("SELECT name FROM t ORDER BY name"), names.Committed.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A set whose additions are undone with their transaction, as IWriterState asks.</summary>
+    private sealed class NameSet : IWriterState
+    {
+        private readonly List<string> _names = [];
+        private int _committed;
+
+        public IEnumerable<string> Committed => _names.Take(_committed);
+
+        public void Add(string name) => _names.Add(name);
+
+        public void Begin(SqliteConnection connection, SqliteTransaction transaction)
+        {
+        }
+
+        public int Mark() => _names.Count - _committed;
+
+        public void RollbackTo(int mark) => _names.RemoveRange(_committed + mark, _names.Count - _committed - mark);
+
+        public void Commit() => _committed = _names.Count;
+    }
+
+    [Fact]
     public async Task A_write_is_answered_after_the_log_is_synced_to_disk()
     {
         var ct = TestContext.Current.CancellationToken;
