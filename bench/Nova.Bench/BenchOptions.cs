@@ -29,7 +29,7 @@ internal sealed record BenchOptions
     public TimeSpan? Duration { get; init; }
 
     /// <summary>Unmeasured requests per target before the first round (JIT, connection pool, caches), each with <see cref="PerRequest"/> new alerts.</summary>
-    public int Warmup { get; init; } = 3_000;
+    public int Warmup { get; init; } = 10_000;
 
     public int Rounds { get; init; } = 3;
 
@@ -73,7 +73,7 @@ internal sealed record BenchOptions
           --duration S        instead of --requests: the first measured run lasts S seconds and
                               its request count is used for every other run
           --warmup N          unmeasured requests per target before round 1, each with
-                              --per-request new alerts (default 3000)
+                              --per-request new alerts (default 10000)
           --rounds N          rounds; each round runs both targets, order alternating (default 3)
           --am-group-by L     Alertmanager route group_by: '...' or labels, e.g. alertname
                               (default: '...' with one alert per request, else group)
