@@ -27,6 +27,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly CommitSync _sync;
     private readonly ManualResetEventSlim _itemsQueued = new(false, spinCount: 0);
     private IWriterState[] _states = [];
+    private bool _started;
 
     public GroupCommitWriter(SqliteDatabase database, CommitSync sync = CommitSync.Pipelined)
         : this(database, sync, static wal => wal.Flush(flushToDisk: true))
@@ -63,7 +64,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// Runs <paramref name="work"/> in the writer's transaction and returns its result once the
     /// commit is durable. The work may run more than once (after another item of its batch
     /// failed and the batch was rolled back), so it must change nothing but the database
-    /// through the transaction it is given; update in-memory state after this returns.
+    /// through the transaction it is given and the <see cref="IWriterState"/>s enlisted with
+    /// this writer (their changes are undone with the transaction); update any other
+    /// in-memory state after this returns.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken ct)
     {
@@ -82,9 +85,18 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>
     /// Adds in-memory state whose changes follow the writer's transactions (undone when one
-    /// rolls back). Call before the first write.
+    /// rolls back). Only before the first write: a state enlisted later could miss the start
+    /// of a transaction its work items already run in.
     /// </summary>
-    public void Enlist(IWriterState state) => _states = [.. _states, state];
+    public void Enlist(IWriterState state)
+    {
+        if (Volatile.Read(ref _started))
+        {
+            throw new InvalidOperationException("Writer state must be enlisted before the writer's first write.");
+        }
+
+        _states = [.. _states, state];
+    }
 
     private void Run()
     {
@@ -253,14 +265,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// </summary>
     private int RunOnce(SqliteConnection connection, List<IWorkItem> batch, bool isolate)
     {
+        Volatile.Write(ref _started, true);
         using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var state in _states)
-        {
-            state.Begin(connection, transaction);
-        }
-
         try
         {
+            foreach (var state in _states)
+            {
+                state.Begin(connection, transaction);
+            }
+
             for (var i = 0; ; i++)
             {
                 if (i == batch.Count)
@@ -313,8 +326,14 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
         catch
         {
-            // The commit or a statement of the writer's own failed: nothing of it is kept.
-            RollbackStates();
+            // A statement of the writer's own or the commit failed, and the writer drops its
+            // connection. Whether a failed COMMIT left the batch in the WAL is not certain, so
+            // the states load again from what is on disk rather than undo.
+            foreach (var state in _states)
+            {
+                state.Discard();
+            }
+
             throw;
         }
 

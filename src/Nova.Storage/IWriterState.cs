@@ -22,4 +22,10 @@ public interface IWriterState
 
     /// <summary>The transaction committed: its changes stay.</summary>
     void Commit();
+
+    /// <summary>
+    /// The writer failed in a way that leaves unknown what was committed: forget everything
+    /// and load again at the next <see cref="Begin"/>.
+    /// </summary>
+    void Discard();
 }

@@ -13,7 +13,7 @@ namespace Nova.Region.Incidents;
 internal sealed class OpenGroups : IWriterState
 {
     // Usually one open incident per group; more only in rare paths (an alert that fires again
-    // joins its earlier incident). The newest is last.
+    // joins its earlier incident). The newest (highest id: ids are time-ordered) is last.
     private readonly Dictionary<(string ServiceId, string GroupIndex), List<string>> _open = [];
     private readonly Dictionary<string, (string ServiceId, string GroupIndex)> _groupOf = new(StringComparer.Ordinal);
     private readonly List<(bool Opened, string IncidentId, string ServiceId, string GroupIndex, int Position)> _undo = [];
@@ -47,8 +47,10 @@ internal sealed class OpenGroups : IWriterState
             return;
         }
 
+        // From scratch, so a load that failed halfway (or a discarded state) leaves no duplicates.
+        Discard();
         using var reader = connection.Prepared(transaction,
-            "SELECT id, service_id, group_index FROM incidents WHERE status <> 'resolved' AND group_index IS NOT NULL ORDER BY created_at, id")
+            "SELECT id, service_id, group_index FROM incidents WHERE status <> 'resolved' AND group_index IS NOT NULL ORDER BY id")
             .ExecuteReader();
         while (reader.Read())
         {
@@ -56,6 +58,14 @@ internal sealed class OpenGroups : IWriterState
         }
 
         _loaded = true;
+    }
+
+    public void Discard()
+    {
+        _open.Clear();
+        _groupOf.Clear();
+        _undo.Clear();
+        _loaded = false;
     }
 
     public int Mark() => _undo.Count;

@@ -80,6 +80,17 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.Equal(c.Query<string>("SELECT name FROM t ORDER BY name"), names.Committed.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Enlisting_state_after_the_first_write_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _writer.WriteAsync((c, tx) => Insert(c, tx, "first"), ct);
+
+        var error = Assert.Throws<InvalidOperationException>(() => _writer.Enlist(new NameSet()));
+
+        Assert.Contains("before the writer's first write", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A set whose additions are undone with their transaction, as IWriterState asks.</summary>
     private sealed class NameSet : IWriterState
     {
@@ -99,6 +110,8 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         public void RollbackTo(int mark) => _names.RemoveRange(_committed + mark, _names.Count - _committed - mark);
 
         public void Commit() => _committed = _names.Count;
+
+        public void Discard() => _names.Clear();
     }
 
     [Fact]
