@@ -36,14 +36,16 @@ internal static class Cli
         try
         {
             var parse = root.Parse(args);
-            if (parse.Action is ParseErrorAction && parse.Errors.Any(e => ValueErrors.Describe(e) is not null))
+            if (parse.Action is ParseErrorAction && args.Length > 0)
             {
-                // A bad value gets a line like any other error; System.CommandLine would name .NET
-                // types and print the whole help. Other parse errors (unknown option, missing
-                // argument) keep its message and help, unless they come with a bad value.
-                foreach (var error in parse.Errors)
+                // One line per error, in plain words, instead of System.CommandLine's message
+                // followed by the whole help (a bad value would name .NET types). Bare 'nova'
+                // still shows the help: there is nothing wrong to report.
+                // A value error says all there is to say; any other one also names the help to read.
+                var lines = parse.Errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(parse.CommandResult.Command)} --help'");
+                foreach (var line in lines.Distinct())
                 {
-                    Console.Error.WriteLine("error: " + (ValueErrors.Describe(error) ?? error.Message));
+                    Console.Error.WriteLine("error: " + line);
                 }
 
                 return 1;
@@ -60,6 +62,18 @@ internal static class Cli
         {
             return 130;
         }
+    }
+
+    /// <summary>The words that invoke a command, e.g. "nova incident ack".</summary>
+    private static string CommandPath(Command command)
+    {
+        var words = new List<string>();
+        for (Symbol? symbol = command; symbol is Command c; symbol = c.Parents.FirstOrDefault())
+        {
+            words.Insert(0, c is RootCommand ? "nova" : c.Name);
+        }
+
+        return string.Join(' ', words);
     }
 
     /// <summary>Runs a command's body; turns every expected failure into one line on stderr.</summary>
