@@ -126,6 +126,18 @@ internal static class Cli
         return table;
     }
 
+    /// <summary>Prints the table, or <paramref name="whenEmpty"/> instead of a header over nothing.</summary>
+    public static void Write(Table table, string whenEmpty)
+    {
+        if (table.Rows.Count == 0)
+        {
+            Console.WriteLine(whenEmpty);
+            return;
+        }
+
+        AnsiConsole.Write(table);
+    }
+
     public static string Esc(string? text) => Markup.Escape(Safe(text));
 
     /// <summary>

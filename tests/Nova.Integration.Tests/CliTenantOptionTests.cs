@@ -189,6 +189,21 @@ public sealed class CliTenantOptionTests(TopologyFixture topology) : IClassFixtu
     }
 
     /// <summary>Runs the CLI against the fixture (operator key unless another is given) and asserts it succeeded.</summary>
+    [Fact]
+    public async Task Empty_lists_say_so_and_what_to_do_instead_of_printing_a_bare_header()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = await topology.CreateTenantAsync(ct);
+
+        var services = await RunAsync($"service list -t {tenant.Slug}", ct);
+        var keys = await RunAsync($"api-key list -t {tenant.Slug}", ct);
+        var audit = await RunAsync($"audit -t {tenant.Slug} --region eu-west-1", ct);
+
+        Assert.Equal($"{tenant.Slug} has no services; create one with 'nova service create {tenant.Slug}/NAME --home REGION'.", services.Stdout.TrimEnd());
+        Assert.Equal($"{tenant.Slug} has no API keys; create one with 'nova api-key create --tenant {tenant.Slug} --role responder --name NAME'.", keys.Stdout.TrimEnd());
+        Assert.Equal("No audit records.", audit.Stdout.TrimEnd());
+    }
+
     private async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? apiKey = null)
     {
         var run = await NovaCli.RunAsync(args, ct, topology.Topology.Info.ControlUrl, apiKey ?? topology.Topology.OperatorKey);

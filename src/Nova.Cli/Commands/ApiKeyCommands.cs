@@ -50,7 +50,7 @@ internal static class ApiKeyCommands
                 table.AddRow(k.Id, Cli.Esc(k.Name), k.Role, k.CreatedAt.ToString("u"), k.RevokedAt?.ToString("u") ?? "");
             }
 
-            AnsiConsole.Write(table);
+            Cli.Write(table, $"{slug} has no API keys; create one with 'nova api-key create --tenant {slug} --role responder --name NAME'.");
         }));
 
         var revokeTenant = TenantScope.Option();

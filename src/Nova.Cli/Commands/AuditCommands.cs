@@ -89,7 +89,7 @@ internal static class AuditCommands
                 table.AddRow(r.At.ToString("u"), log, Cli.Esc(r.Actor ?? "-"), Cli.Esc(r.Action), Cli.Esc(r.Target), Cli.Esc(r.Outcome), Cli.Esc(r.RequestId));
             }
 
-            AnsiConsole.Write(table);
+            Cli.Write(table, "No audit records.");
         }));
         return command;
     }

@@ -78,7 +78,7 @@ internal static class ServeCommands
 
                 Console.WriteLine($"  data folder    {data}");
                 Console.WriteLine($"  operator key   {topology.Info.OperatorKeyFile}");
-                Console.WriteLine("Next: nova tenant create acme --plan business --allowed-regions " + string.Join(",", names.Take(2)) + ". Ctrl-C stops.");
+                Console.WriteLine(await NextStepAsync(topology, names, ct) + " Ctrl-C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);
@@ -225,6 +225,25 @@ internal static class ServeCommands
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>What to do next: create a tenant on a new data folder, else look at the tenants there are.</summary>
+    private static async Task<string> NextStepAsync(LocalTopology topology, string[] regions, CancellationToken ct)
+    {
+        var create = "Next: nova tenant create acme --plan business --allowed-regions " + string.Join(",", regions.Take(2)) + ".";
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(topology.Info.ControlUrl), Timeout = TimeSpan.FromSeconds(5) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", topology.OperatorKey);
+            var tenants = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<Nova.Contracts.TenantView>>(http, "v1/tenants", Client.NovaClient.Json, ct);
+            return tenants is { Count: > 0 }
+                ? $"Tenants here: {string.Join(", ", tenants.Select(t => t.Slug).Take(5))}{(tenants.Count > 5 ? ", …" : "")}; e.g. nova incident list --tenant {tenants[0].Slug}."
+                : create;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            return create;
         }
     }
 

@@ -60,7 +60,7 @@ internal static partial class TenantCommands
                     Cli.Esc(string.Join("; ", t.RegionOwners.Select(o => $"{o.Key}: {o.Value.Team}"))));
             }
 
-            AnsiConsole.Write(table);
+            Cli.Write(table, "No tenants; create one with 'nova tenant create SLUG --allowed-regions REGION,...'.");
         }));
 
         var showSlug = new Argument<string>("tenant") { Description = "Tenant slug." };

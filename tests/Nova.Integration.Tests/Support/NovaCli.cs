@@ -27,6 +27,40 @@ internal static class NovaCli
     public static async Task<CliRun> RunAsync(IEnumerable<string> args, CancellationToken ct, string? url = null, string? apiKey = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
+        var startInfo = StartInfo(args, url, apiKey, environment);
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start {startInfo.FileName}: {e.Message}", e);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        // Generous: a cold start of the CLI on a busy 2-core machine can take seconds.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"nova {string.Join(' ', startInfo.ArgumentList.Skip(1))} did not exit within 60 s.");
+        }
+
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>How the CLI is started: from the test output folder, never with the developer's own Nova settings.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, string? url = null, string? apiKey = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardOutput = true,
@@ -68,33 +102,7 @@ internal static class NovaCli
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
 
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"Could not start {startInfo.FileName}: {e.Message}", e);
-        }
-
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        // Generous: a cold start of the CLI on a busy 2-core machine can take seconds.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"nova {string.Join(' ', startInfo.ArgumentList.Skip(1))} did not exit within 60 s.");
-        }
-
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        return startInfo;
     }
 
     public static Task<CliRun> RunAsync(string commandLine, CancellationToken ct, string? url = null, string? apiKey = null) =>
