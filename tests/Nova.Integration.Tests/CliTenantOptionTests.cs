@@ -78,7 +78,12 @@ public sealed class CliTenantOptionTests(TopologyFixture topology) : IClassFixtu
         Assert.Contains(listed, k => k.Id == created.Key.Id);
         Assert.Equal($"Revoked {created.Key.Id} (dash boards).", revoked.Stdout.TrimEnd());
         var after = Json<List<ApiKeyView>>(await RunAsync($"api-key list --tenant {tenant.Slug} --json", ct));
-        Assert.NotNull(after.Single(k => k.Id == created.Key.Id).RevokedAt);
+        var revokedAt = after.Single(k => k.Id == created.Key.Id).RevokedAt;
+        Assert.NotNull(revokedAt);
+
+        // Found by a new user: revoking the same key again printed "Revoked" as if it had just happened.
+        var again = await RunAsync($"api-key revoke {created.Key.Id} -t {tenant.Slug}", ct);
+        Assert.Equal($"{created.Key.Id} (dash boards) was already revoked at {revokedAt:u}; nothing changed.", again.Stdout.TrimEnd());
     }
 
     [Fact]

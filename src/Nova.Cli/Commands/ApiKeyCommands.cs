@@ -64,15 +64,19 @@ internal static class ApiKeyCommands
             (string? oldTenant, string id) = parse.GetValue(oldKeyId) is { } old ? (parse.GetValue(keyId), old) : (null, parse.GetValue(keyId)!);
             using var client = Cli.Client(parse);
             var slug = await TenantScope.SlugAsync(client, TenantScope.Named(parse.GetValue(revokeTenant), oldTenant), ct);
-            var key = await client.DeleteAsync<ApiKeyView>(
-                client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}/api-keys/{Uri.EscapeDataString(id)}"), ct);
+            // Revoking is idempotent at the API; asked first, so a second revoke says it changed nothing.
+            var keys = client.Control($"/v1/tenants/{Uri.EscapeDataString(slug)}/api-keys");
+            var earlier = (await client.GetAsync<List<ApiKeyView>>(keys, ct)).FirstOrDefault(k => k.Id == id && k.RevokedAt is not null);
+            var key = earlier ?? await client.DeleteAsync<ApiKeyView>($"{keys}/{Uri.EscapeDataString(id)}", ct);
             if (Cli.WantsJson(parse))
             {
                 Cli.PrintJson(key);
                 return;
             }
 
-            Console.WriteLine($"Revoked {key.Id} ({key.Name}).");
+            Console.WriteLine(earlier is null
+                ? $"Revoked {key.Id} ({key.Name})."
+                : $"{key.Id} ({key.Name}) was already revoked at {key.RevokedAt:u}; nothing changed.");
         }));
 
         return new Command("api-key", "API keys for people and tools, with a role.") { create, list, revoke };
