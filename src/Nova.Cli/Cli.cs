@@ -42,7 +42,15 @@ internal static class Cli
                 // followed by the whole help (a bad value would name .NET types). Bare 'nova'
                 // still shows the help: there is nothing wrong to report.
                 // A value error says all there is to say; any other one also names the help to read.
-                var lines = parse.Errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(parse.CommandResult.Command)} --help'");
+                // "Required command was not provided" only echoes an unknown subcommand: say the latter alone.
+                var errors = parse.Errors.Where(e => parse.UnmatchedTokens.Count == 0 || e.SymbolResult is not System.CommandLine.Parsing.CommandResult
+                    || parse.UnmatchedTokens.Any(token => e.Message.Contains($"'{token}'", StringComparison.Ordinal))).ToList();
+                if (errors.Count == 0)
+                {
+                    errors = [.. parse.Errors];
+                }
+
+                var lines = errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(parse.CommandResult.Command)} --help'");
                 foreach (var line in lines.Distinct())
                 {
                     Console.Error.WriteLine("error: " + line);

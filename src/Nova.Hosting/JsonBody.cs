@@ -121,7 +121,8 @@ public static class JsonBody
         }
     }
 
-    private static string Describe(JsonException e) =>
+    /// <summary>What is wrong with a body that did not parse, in words a sender can act on.</summary>
+    public static string Describe(JsonException e) =>
         e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
             ? $"The body nests objects or arrays deeper than {MaxDepth} levels; no format Nova takes needs that many."
             : e.LineNumber is { } line

@@ -278,6 +278,18 @@ public sealed class BadInputTests(TopologyFixture nova) : IClassFixture<Topology
     }
 
     [Fact]
+    public async Task PagerDuty_body_nested_too_deep_says_so_rather_than_calling_it_invalid_JSON()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var body = """{"routing_key": "k", "payload": """ + new string('[', 5000) + new string(']', 5000) + "}";
+
+        using var response = await nova.SendPagerDutyAsync(body, ct);
+
+        var error = Assert.Single(await NovaApi.AssertPagerDutyInvalidAsync(response, ct));
+        Assert.Contains("deeper than 64 levels", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PagerDuty_event_is_400_listing_every_problem_and_stores_nothing_when_every_field_is_wrong()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -163,7 +163,8 @@ public sealed class CliTenantOptionTests(TopologyFixture topology) : IClassFixtu
         var run = await NovaCli.RunAsync("service list", ct, topology.Topology.Info.ControlUrl, topology.Topology.OperatorKey);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Equal(["error: Name the tenant with --tenant SLUG."], run.ErrorLines);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Matches(@"^error: This key sees \d+ tenants \(.+\); name one with --tenant SLUG\.$", line);
     }
 
     [Fact]
@@ -204,7 +205,7 @@ public sealed class CliTenantOptionTests(TopologyFixture topology) : IClassFixtu
         var keys = await RunAsync($"api-key list -t {tenant.Slug}", ct);
         var audit = await RunAsync($"audit -t {tenant.Slug} --region eu-west-1", ct);
 
-        Assert.Equal($"{tenant.Slug} has no services; create one with 'nova service create {tenant.Slug}/NAME --home REGION'.", services.Stdout.TrimEnd());
+        Assert.Equal($"{tenant.Slug} has no services; create one with 'nova service create NAME --tenant {tenant.Slug} --home REGION'.", services.Stdout.TrimEnd());
         Assert.Equal($"{tenant.Slug} has no API keys; create one with 'nova api-key create --tenant {tenant.Slug} --role responder --name NAME'.", keys.Stdout.TrimEnd());
         Assert.Equal("No audit records.", audit.Stdout.TrimEnd());
     }

@@ -58,7 +58,7 @@ internal static class ServiceCommands
                     string.Join(" ", s.Integrations.Select(i => i.KeyHint)), s.CreatedAt.ToString("u"));
             }
 
-            Cli.Write(table, $"{slug} has no services; create one with 'nova service create {slug}/NAME --home REGION'.");
+            Cli.Write(table, $"{slug} has no services; create one with 'nova service create NAME --tenant {slug} --home REGION'.");
         }));
 
         return new Command("service", "Services: where a tenant's alerts go and where their data lives.") { create, list };

@@ -48,6 +48,11 @@ internal static class TenantScope
     private static async Task<TenantView> OnlyVisibleAsync(NovaClient client, CancellationToken ct)
     {
         var visible = await client.GetAsync<List<TenantView>>(client.Control("/v1/tenants"), ct);
-        return visible.Count == 1 ? visible[0] : throw new CliError("Name the tenant with --tenant SLUG.");
+        return visible.Count switch
+        {
+            1 => visible[0],
+            0 => throw new CliError("No tenant yet; create one with 'nova tenant create SLUG --allowed-regions REGION,...'."),
+            _ => throw new CliError($"This key sees {visible.Count} tenants ({string.Join(", ", visible.Select(t => t.Slug).Take(5))}{(visible.Count > 5 ? ", …" : "")}); name one with --tenant SLUG."),
+        };
     }
 }

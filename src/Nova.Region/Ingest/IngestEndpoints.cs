@@ -72,9 +72,9 @@ internal static class IngestEndpoints
         {
             document = JsonDocument.Parse(bytes);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return Invalid(["Event object is not valid JSON"]);
+            return Invalid([JsonBody.Describe(e)]);
         }
 
         using (document)
