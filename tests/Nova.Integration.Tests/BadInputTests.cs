@@ -157,6 +157,23 @@ public sealed class BadInputTests(TopologyFixture nova) : IClassFixture<Topology
         await nova.AssertNothingStoredAsync(tenant, ct);
     }
 
+    [Fact]
+    public async Task Webhook_whose_url_and_header_carry_different_keys_is_401_and_stores_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, service) = await nova.NewServiceAsync(ct);
+        var (_, other) = await nova.NewServiceAsync(ct);
+        // Found by a new user: the header's key was ignored when the URL carried one.
+        using var client = TopologyFixture.Client(nova.RegionUrl(NovaApi.Home), other.IntegrationKey);
+
+        using var response = await client.PostAsync("v1/ingest/alertmanager/" + service.IntegrationKey,
+            NovaApi.JsonContent(TopologyFixture.Fixture("alertmanager/firing-single.json")), ct);
+
+        var problem = await NovaApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "urn:nova:problem:unauthorized", ct);
+        Assert.Contains("different integration keys", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await nova.AssertNothingStoredAsync(tenant, ct);
+    }
+
     // ---- Alertmanager: fields ----------------------------------------------------------
 
     [Fact]
@@ -261,6 +278,16 @@ public sealed class BadInputTests(TopologyFixture nova) : IClassFixture<Topology
         }
 
         await nova.AssertNothingStoredAsync(tenant, ct);
+    }
+
+    [Fact]
+    public async Task PagerDuty_empty_body_is_400_in_pagerdutys_format()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        using var response = await nova.SendPagerDutyAsync("", ct);
+
+        Assert.Contains("empty", Assert.Single(await NovaApi.AssertPagerDutyInvalidAsync(response, ct)), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Nova.Contracts;
 using Nova.Hosting;
@@ -22,7 +23,9 @@ internal static class IngestEndpoints
         routes.MapMethods("/v1/ingest/alertmanager", ["POST", "PUT"], (HttpContext http, RegionOptions options, ConfigCache config, IncidentStore store, CancellationToken ct) =>
             AlertmanagerAsync(http, Bearer.From(http.Request), options, config, store, ct));
         routes.MapMethods("/v1/ingest/alertmanager/{key}", ["POST", "PUT"], (HttpContext http, string key, RegionOptions options, ConfigCache config, IncidentStore store, CancellationToken ct) =>
-            AlertmanagerAsync(http, key, options, config, store, ct));
+            Bearer.From(http.Request) is { Length: > 0 } header && header != key
+                ? Task.FromResult(Problems.Unauthorized("The URL and the Authorization header carry different integration keys; send the key in one of them."))
+                : AlertmanagerAsync(http, key, options, config, store, ct));
         routes.MapPost("/v2/enqueue", PagerDutyAsync);
     }
 
@@ -62,6 +65,12 @@ internal static class IngestEndpoints
     private static async Task<IResult> PagerDutyAsync(HttpContext http, RegionOptions options, ConfigCache config, IncidentStore store, CancellationToken ct)
     {
         var (bytes, problem) = await JsonBody.ReadBytesAsync(http.Request, PagerDutyEvent.BodyLimit, ct);
+        if (problem is ProblemHttpResult { StatusCode: 400 } badBody)
+        {
+            // A 400 is in PagerDuty's shape, like every other invalid event (413 and 415 stay problems).
+            return Invalid([badBody.ProblemDetails.Detail ?? "Event object is invalid"]);
+        }
+
         if (problem is not null)
         {
             return problem;
