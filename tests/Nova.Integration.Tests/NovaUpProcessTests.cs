@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Nova.Integration.Tests.Support;
 
 namespace Nova.Integration.Tests;
@@ -20,7 +18,7 @@ public sealed class NovaUpProcessTests
         // HOME too: nova up records its data folder in ~/.nova-last-up, which must not be the developer's.
         var environment = new Dictionary<string, string> { ["HOME"] = Path.Combine(folder, "home"), ["NOVA_DATA"] = data };
         Directory.CreateDirectory(environment["HOME"]);
-        var port = FreePorts(2);
+        var port = Ports.FreeRun(2);
         string[] up = ["up", "--data", data, "--regions", "eu-west-1", "--base-port", port.ToString()];
         try
         {
@@ -88,39 +86,6 @@ public sealed class NovaUpProcessTests
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(timeout.Token);
             return (process.ExitCode, await stderr);
-        }
-    }
-
-    /// <summary>A base port with <paramref name="count"/> free ports from it on.</summary>
-    private static int FreePorts(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            if (port + count < 65536 && Enumerable.Range(port, count).All(IsFree))
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("no run of free ports found");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }
