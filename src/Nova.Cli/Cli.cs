@@ -40,9 +40,8 @@ internal static class Cli
             {
                 // One line per error, in plain words, instead of System.CommandLine's message
                 // followed by the whole help (a bad value would name .NET types). Bare 'nova'
-                // still shows the help: there is nothing wrong to report.
-                // A value error says all there is to say; any other one also names the help to read.
-                // "Required command was not provided" only echoes an unknown subcommand: say the latter alone.
+                // still shows the help: there is nothing wrong to report. "Required command was
+                // not provided" only echoes an unknown subcommand, which is said alone.
                 var errors = parse.Errors.Where(e => parse.UnmatchedTokens.Count == 0 || e.SymbolResult is not System.CommandLine.Parsing.CommandResult
                     || parse.UnmatchedTokens.Any(token => e.Message.Contains($"'{token}'", StringComparison.Ordinal))).ToList();
                 if (errors.Count == 0)
@@ -50,6 +49,7 @@ internal static class Cli
                     errors = [.. parse.Errors];
                 }
 
+                // A value error says all there is to say; any other one also names the help to read.
                 var lines = errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(parse.CommandResult.Command)} --help'");
                 foreach (var line in lines.Distinct())
                 {

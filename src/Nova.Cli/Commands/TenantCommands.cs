@@ -7,6 +7,9 @@ namespace Nova.Cli.Commands;
 
 internal static partial class TenantCommands
 {
+    /// <summary>What to run when there is no tenant yet.</summary>
+    public const string CreateHint = "create one with 'nova tenant create SLUG --allowed-regions REGION,...'.";
+
     public static Command Create()
     {
         var slug = new Argument<string>("slug") { Description = "Short name: lowercase letters, digits, hyphens (e.g. acme)." };
@@ -60,7 +63,7 @@ internal static partial class TenantCommands
                     Cli.Esc(string.Join("; ", t.RegionOwners.Select(o => $"{o.Key}: {o.Value.Team}"))));
             }
 
-            Cli.Write(table, "No tenants; create one with 'nova tenant create SLUG --allowed-regions REGION,...'.");
+            Cli.Write(table, "No tenants; " + CreateHint);
         }));
 
         var showSlug = new Argument<string>("tenant") { Description = "Tenant slug." };

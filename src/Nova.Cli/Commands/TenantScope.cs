@@ -51,7 +51,7 @@ internal static class TenantScope
         return visible.Count switch
         {
             1 => visible[0],
-            0 => throw new CliError("No tenant yet; create one with 'nova tenant create SLUG --allowed-regions REGION,...'."),
+            0 => throw new CliError("No tenant yet; " + TenantCommands.CreateHint),
             _ => throw new CliError($"This key sees {visible.Count} tenants ({string.Join(", ", visible.Select(t => t.Slug).Take(5))}{(visible.Count > 5 ? ", …" : "")}); name one with --tenant SLUG."),
         };
     }
