@@ -3,7 +3,6 @@ using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Nova.Cli.Client;
-using Spectre.Console;
 
 namespace Nova.Cli;
 
@@ -117,36 +116,37 @@ internal static class Cli
 
     public static void PrintJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, NovaClient.Json));
 
-    public static Table Table(params string[] columns)
-    {
-        if (Console.IsOutputRedirected || AnsiConsole.Profile.Width < 160)
-        {
-            // Tables are for reading and for grep: never squeeze a column to wrap an id.
-            AnsiConsole.Profile.Width = 240;
-        }
-
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in columns)
-        {
-            table.AddColumn(new TableColumn(column).NoWrap());
-        }
-
-        return table;
-    }
+    public static TextTable Table(params string[] columns) => new(columns);
 
     /// <summary>Prints the table, or <paramref name="whenEmpty"/> instead of a header over nothing.</summary>
-    public static void Write(Table table, string whenEmpty)
+    public static void Write(TextTable table, string whenEmpty)
     {
-        if (table.Rows.Count == 0)
+        if (table.Count == 0)
         {
             Console.WriteLine(whenEmpty);
             return;
         }
 
-        AnsiConsole.Write(table);
+        table.Write(Console.Out, TerminalWidth());
     }
 
-    public static string Esc(string? text) => Markup.Escape(Safe(text));
+    /// <summary>The terminal's width in columns, or null when the output goes to a pipe or a file.</summary>
+    private static int? TerminalWidth()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// One line for the errors of several regions: the message once when every region said the

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Nova.Contracts;
-using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -47,7 +46,7 @@ internal static class ApiKeyCommands
             var table = Cli.Table("ID", "NAME", "ROLE", "CREATED", "REVOKED");
             foreach (var k in keys)
             {
-                table.AddRow(k.Id, Cli.Esc(k.Name), k.Role, k.CreatedAt.ToString("u"), k.RevokedAt?.ToString("u") ?? "");
+                table.AddRow(k.Id, Cli.Safe(k.Name), k.Role, k.CreatedAt.ToString("u"), k.RevokedAt?.ToString("u") ?? "");
             }
 
             Cli.Write(table, $"{slug} has no API keys; create one with 'nova api-key create --tenant {slug} --role responder --name NAME'.");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Nova.Contracts;
-using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -83,10 +82,10 @@ internal static class AuditCommands
                 return;
             }
 
-            var table = Cli.Table("AT", "LOG", "ACTOR", "ACTION", "TARGET", "OUTCOME", "REQUEST");
+            var table = Cli.Table("AT", "LOG", "ACTOR", "ACTION", "TARGET", "REQUEST", "OUTCOME");
             foreach (var (log, r) in rows)
             {
-                table.AddRow(r.At.ToString("u"), log, Cli.Esc(r.Actor ?? "-"), Cli.Esc(r.Action), Cli.Esc(r.Target), Cli.Esc(r.Outcome), Cli.Esc(r.RequestId));
+                table.AddRow(r.At.ToString("u"), log, Cli.Safe(r.Actor ?? "-"), Cli.Safe(r.Action), Cli.Safe(r.Target), Cli.Safe(r.RequestId), Cli.Safe(r.Outcome));
             }
 
             Cli.Write(table, "No audit records.");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Nova.Cli.Client;
 using Nova.Contracts;
-using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -90,20 +89,14 @@ internal static class IncidentCommands
                 return;
             }
 
-            if (items.Count == 0)
-            {
-                Console.WriteLine($"No incidents{(slug is null ? "" : " for " + slug)} in {string.Join(", ", regions)}.");
-                return;
-            }
-
             var table = Cli.Table("ID", "REGION", "SERVICE", "STATUS", "SEVERITY", "ALERTS", "VER", "OPENED", "TITLE");
             foreach (var i in items)
             {
-                table.AddRow(i.Id, i.Region, Cli.Esc(i.Service), i.Status, i.Severity, $"{i.OpenAlerts}/{i.AlertCount}", i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    i.CreatedAt.ToString("u"), Cli.Esc(Nova.Core.Text.UnicodeText.Truncate(i.Title, 60)));
+                table.AddRow(i.Id, i.Region, Cli.Safe(i.Service), i.Status, i.Severity, $"{i.OpenAlerts}/{i.AlertCount}", i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    i.CreatedAt.ToString("u"), Cli.Safe(i.Title));
             }
 
-            AnsiConsole.Write(table);
+            Cli.Write(table, $"No incidents{(slug is null ? "" : " for " + slug)} in {string.Join(", ", regions)}.");
         }));
 
         return new Command("incident", "Incidents: list, show, acknowledge, resolve, add notes.")

@@ -5,7 +5,6 @@ using Nova.Cli.Hosting;
 using Nova.ControlPlane;
 using Nova.Contracts;
 using Nova.Region;
-using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -197,14 +196,14 @@ internal static class ServeCommands
             var table = Cli.Table("REGION", "URL", "LIFECYCLE", "STATE", "APPLIED REV", "CONTROL REV", "TENANTS", "SERVICES");
             foreach (var (r, status, error) in statuses)
             {
-                table.AddRow(r.Name, r.Url, r.Lifecycle, status is null ? "[red]down[/]" : status.ControlPlaneReachable ? "up" : "[yellow]up, control plane unreachable[/]",
+                table.AddRow(r.Name, r.Url, r.Lifecycle, status is null ? "down" : status.ControlPlaneReachable ? "up" : "up, control plane unreachable",
                     status?.AppliedRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                     status?.ControlRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                     status?.Tenants?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                     status?.Services?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
             }
 
-            AnsiConsole.Write(table);
+            Cli.Write(table, "No regions in the catalog.");
         }));
         return new Command("region", "Regions: the catalog, and running one region's data plane.") { serve, list };
     }

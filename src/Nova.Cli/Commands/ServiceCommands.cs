@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Nova.Contracts;
-using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -54,7 +53,7 @@ internal static class ServiceCommands
             var table = Cli.Table("SERVICE", "HOME REGION", "STALE AFTER", "INTEGRATIONS", "CREATED");
             foreach (var s in services)
             {
-                table.AddRow(Cli.Esc(s.Slug), s.HomeRegion, s.StaleAfterMinutes is { } m ? $"{m} min" : "off",
+                table.AddRow(Cli.Safe(s.Slug), s.HomeRegion, s.StaleAfterMinutes is { } m ? $"{m} min" : "off",
                     string.Join(" ", s.Integrations.Select(i => i.KeyHint)), s.CreatedAt.ToString("u"));
             }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Nova.Contracts;
-using Spectre.Console;
 
 namespace Nova.Cli.Commands;
 
@@ -59,8 +58,8 @@ internal static partial class TenantCommands
             var table = Cli.Table("SLUG", "NAME", "PLAN", "MODEL", "REPLICATION", "ALLOWED REGIONS", "OWNERS");
             foreach (var t in tenants)
             {
-                table.AddRow(Cli.Esc(t.Slug), Cli.Esc(t.Name), t.Plan, t.Model, t.Replication ? "on" : "off", string.Join(",", t.AllowedRegions),
-                    Cli.Esc(string.Join("; ", t.RegionOwners.Select(o => $"{o.Key}: {o.Value.Team}"))));
+                table.AddRow(Cli.Safe(t.Slug), Cli.Safe(t.Name), t.Plan, t.Model, t.Replication ? "on" : "off", string.Join(",", t.AllowedRegions),
+                    Cli.Safe(string.Join("; ", t.RegionOwners.Select(o => $"{o.Key}: {o.Value.Team}"))));
             }
 
             Cli.Write(table, "No tenants; " + CreateHint);
