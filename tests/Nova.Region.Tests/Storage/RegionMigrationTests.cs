@@ -45,4 +45,20 @@ public sealed class RegionMigrationTests : IDisposable
         Assert.Equal(["alerts_incident", "alerts_stale"],
             after.Query<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alerts' AND sql IS NOT NULL ORDER BY name"));
     }
+
+    [Fact]
+    public void Events_are_indexed_only_for_the_reads_that_use_them()
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, "region.db"));
+        database.Migrate(typeof(RegionOptions).Assembly, Prefix);
+
+        using var c = database.Open();
+        // Every index is written by every ingest; events are read by incident (a timeline) and,
+        // for replication, by seq (the table's own order).
+        Assert.Equal(["events_incident"],
+            c.Query<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name"));
+        var plan = string.Join(" | ", c.Query(
+            "EXPLAIN QUERY PLAN SELECT id, kind, hlc, origin_region, actor, at, body FROM events WHERE incident_id = 'x' ORDER BY seq").Select(r => (string)r.detail));
+        Assert.Contains("USING INDEX events_incident", plan);
+    }
 }
