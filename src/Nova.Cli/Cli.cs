@@ -21,6 +21,7 @@ internal static class Cli
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
+        Terminal.UsePlainStreams();
         // Ctrl-C and SIGTERM cancel the running command, which then stops cleanly (nova up
         // stops every host and says so) instead of the runtime killing the process.
         using var stop = new CancellationTokenSource();
@@ -116,8 +117,6 @@ internal static class Cli
 
     public static void PrintJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, NovaClient.Json));
 
-    public static TextTable Table(params string[] columns) => new(columns);
-
     /// <summary>Prints the table, or <paramref name="whenEmpty"/> instead of a header over nothing.</summary>
     public static void Write(TextTable table, string whenEmpty)
     {
@@ -127,25 +126,7 @@ internal static class Cli
             return;
         }
 
-        table.Write(Console.Out, TerminalWidth());
-    }
-
-    /// <summary>The terminal's width in columns, or null when the output goes to a pipe or a file.</summary>
-    private static int? TerminalWidth()
-    {
-        if (Console.IsOutputRedirected)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
+        table.Write(Console.Out, Terminal.Width());
     }
 
     /// <summary>

@@ -1,46 +1,55 @@
 using System.Globalization;
 using System.Text;
+using Wcwidth;
 
 namespace Nova.Cli;
 
 /// <summary>
 /// A plain table for the terminal and for scripts, in the manner of <c>kubectl get</c>: a header
-/// row, columns left-aligned and three spaces apart, no borders, no trailing spaces. Ids and
-/// names are never cut or wrapped, so a row can be read, grepped and pasted. Only the last
-/// column (free text: a title, an outcome) gives way: on a terminal it is cut to the
-/// terminal's width with an ellipsis; written to a pipe or a file it is printed whole.
+/// row, columns left-aligned and three spaces apart, no borders, no trailing spaces. Cells are
+/// made safe to print (<see cref="Cli.Safe"/>). Nothing is cut, so a row can be read, grepped
+/// and pasted — except, in a table made with <c>cutLast</c>, its last column (free text from
+/// senders: an incident title, an audit outcome): on a terminal that one is cut to the
+/// terminal's width with an ellipsis (to no fewer than 20 columns when the others leave less;
+/// the row then wraps once); written to a pipe or a file it is printed whole.
 /// </summary>
-/// <remarks>
-/// Cell text must already be safe to print (<see cref="Cli.Safe"/>): this class measures it,
-/// it does not escape it.
-/// </remarks>
-public sealed class TextTable(params string[] columns)
+internal sealed class TextTable
 {
     private const string Gap = "   ";
+    private const int MinimumLastColumn = 20;
 
-    // Narrower than this, the last column is printed whole (the terminal wraps the line)
-    // rather than cut to a stub that says nothing.
-    private const int MinimumLastColumn = 12;
-
+    private readonly string[] _columns;
+    private readonly bool _cutLast;
     private readonly List<string[]> _rows = [];
+
+    public TextTable(string[] columns, bool cutLast = false)
+    {
+        if (columns.Length == 0)
+        {
+            throw new ArgumentException("A table needs at least one column.", nameof(columns));
+        }
+
+        _columns = columns;
+        _cutLast = cutLast;
+    }
 
     public int Count => _rows.Count;
 
-    public void AddRow(params string[] cells)
+    public void AddRow(params string?[] cells)
     {
-        if (cells.Length != columns.Length)
+        if (cells.Length != _columns.Length)
         {
-            throw new ArgumentException($"A row of {cells.Length} cells for {columns.Length} columns.", nameof(cells));
+            throw new ArgumentException($"A row of {cells.Length} cells for {_columns.Length} columns.", nameof(cells));
         }
 
-        _rows.Add(cells);
+        _rows.Add(cells.Select(Cli.Safe).ToArray());
     }
 
     /// <param name="width">The terminal's width in columns, or null when the output is not a terminal.</param>
     public void Write(TextWriter output, int? width)
     {
-        var widths = new int[columns.Length];
-        foreach (var row in _rows.Prepend(columns))
+        var widths = new int[_columns.Length];
+        foreach (var row in _rows.Prepend(_columns))
         {
             for (var i = 0; i < row.Length; i++)
             {
@@ -48,11 +57,11 @@ public sealed class TextTable(params string[] columns)
             }
         }
 
-        var last = columns.Length - 1;
+        var last = _columns.Length - 1;
         var before = widths.Take(last).Sum() + Gap.Length * last;
-        int? lastLimit = width is { } w && w - before >= MinimumLastColumn ? w - before : null;
+        int? lastLimit = _cutLast && width is { } w ? Math.Max(w - before, MinimumLastColumn) : null;
         var line = new StringBuilder();
-        foreach (var row in _rows.Prepend(columns))
+        foreach (var row in _rows.Prepend(_columns))
         {
             line.Clear();
             for (var i = 0; i < last; i++)
@@ -66,11 +75,13 @@ public sealed class TextTable(params string[] columns)
     }
 
     /// <summary>
-    /// <paramref name="text"/> cut to at most <paramref name="width"/> terminal columns, ending
-    /// in "…" when it was cut.
+    /// <paramref name="text"/> cut to at most <paramref name="width"/> terminal columns (at
+    /// least 1), between whole characters as a reader sees them (a flag, an emoji with its skin
+    /// tone, a letter with its accents), ending in "…" when it was cut.
     /// </summary>
     public static string Fit(string text, int width)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         if (DisplayWidth(text) <= width)
         {
             return text;
@@ -78,61 +89,49 @@ public sealed class TextTable(params string[] columns)
 
         var fitted = new StringBuilder();
         var used = 0;
-        foreach (var rune in text.EnumerateRunes())
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
         {
-            var w = DisplayWidth(rune);
+            var element = elements.GetTextElement();
+            var w = ElementWidth(element);
             if (used + w > width - 1)
             {
                 break;
             }
 
-            fitted.Append(rune.ToString());
+            fitted.Append(element);
             used += w;
         }
 
         return fitted.Append('…').ToString();
     }
 
-    /// <summary>Terminal columns <paramref name="text"/> takes: CJK and emoji take two, combining marks none.</summary>
+    /// <summary>Terminal columns <paramref name="text"/> takes: East Asian wide characters and emoji take two, combining marks none.</summary>
     public static int DisplayWidth(string text)
     {
         var width = 0;
-        foreach (var rune in text.EnumerateRunes())
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
         {
-            width += DisplayWidth(rune);
+            width += ElementWidth(elements.GetTextElement());
         }
 
         return width;
     }
 
-    private static int DisplayWidth(Rune rune)
+    /// <summary>
+    /// One user-perceived character is drawn as wide as its first code point; a flag (two
+    /// regional indicators) and a symbol asking for emoji presentation (U+FE0F) take two.
+    /// </summary>
+    private static int ElementWidth(string element)
     {
-        switch (Rune.GetUnicodeCategory(rune))
+        var first = Rune.GetRuneAt(element, 0);
+        if (first.Value is >= 0x1F1E6 and <= 0x1F1FF || element.Contains('\uFE0F', StringComparison.Ordinal))
         {
-            case UnicodeCategory.NonSpacingMark:
-            case UnicodeCategory.EnclosingMark:
-            case UnicodeCategory.Format:
-                return 0;
+            return 2;
         }
 
-        // The East Asian Wide and Fullwidth blocks, and the emoji blocks terminals draw wide.
-        return rune.Value switch
-        {
-            >= 0x1100 and <= 0x115F => 2,
-            >= 0x2E80 and <= 0x303E => 2,
-            >= 0x3041 and <= 0x33FF => 2,
-            >= 0x3400 and <= 0x4DBF => 2,
-            >= 0x4E00 and <= 0x9FFF => 2,
-            >= 0xA000 and <= 0xA4CF => 2,
-            >= 0xAC00 and <= 0xD7A3 => 2,
-            >= 0xF900 and <= 0xFAFF => 2,
-            >= 0xFE30 and <= 0xFE4F => 2,
-            >= 0xFF00 and <= 0xFF60 => 2,
-            >= 0xFFE0 and <= 0xFFE6 => 2,
-            >= 0x1F300 and <= 0x1F64F => 2,
-            >= 0x1F900 and <= 0x1F9FF => 2,
-            >= 0x20000 and <= 0x3FFFD => 2,
-            _ => 1,
-        };
+        // Control characters (-1) are escaped by Cli.Safe before they reach a table.
+        return Math.Max(0, UnicodeCalculator.GetWidth(first));
     }
 }

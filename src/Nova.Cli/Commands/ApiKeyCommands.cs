@@ -43,10 +43,10 @@ internal static class ApiKeyCommands
                 return;
             }
 
-            var table = Cli.Table("ID", "NAME", "ROLE", "CREATED", "REVOKED");
+            var table = new TextTable(["ID", "NAME", "ROLE", "CREATED", "REVOKED"]);
             foreach (var k in keys)
             {
-                table.AddRow(k.Id, Cli.Safe(k.Name), k.Role, k.CreatedAt.ToString("u"), k.RevokedAt?.ToString("u") ?? "");
+                table.AddRow(k.Id, k.Name, k.Role, k.CreatedAt.ToString("u"), k.RevokedAt?.ToString("u") ?? "");
             }
 
             Cli.Write(table, $"{slug} has no API keys; create one with 'nova api-key create --tenant {slug} --role responder --name NAME'.");

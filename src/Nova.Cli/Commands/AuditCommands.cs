@@ -82,10 +82,10 @@ internal static class AuditCommands
                 return;
             }
 
-            var table = Cli.Table("AT", "LOG", "ACTOR", "ACTION", "TARGET", "REQUEST", "OUTCOME");
+            var table = new TextTable(["AT", "LOG", "ACTOR", "ACTION", "TARGET", "REQUEST", "OUTCOME"], cutLast: true);
             foreach (var (log, r) in rows)
             {
-                table.AddRow(r.At.ToString("u"), log, Cli.Safe(r.Actor ?? "-"), Cli.Safe(r.Action), Cli.Safe(r.Target), Cli.Safe(r.RequestId), Cli.Safe(r.Outcome));
+                table.AddRow(r.At.ToString("u"), log, r.Actor ?? "-", r.Action, r.Target, r.RequestId, r.Outcome);
             }
 
             Cli.Write(table, "No audit records.");

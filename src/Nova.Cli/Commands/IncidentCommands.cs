@@ -89,11 +89,11 @@ internal static class IncidentCommands
                 return;
             }
 
-            var table = Cli.Table("ID", "REGION", "SERVICE", "STATUS", "SEVERITY", "ALERTS", "VER", "OPENED", "TITLE");
+            var table = new TextTable(["ID", "REGION", "SERVICE", "STATUS", "SEVERITY", "ALERTS", "VER", "OPENED", "TITLE"], cutLast: true);
             foreach (var i in items)
             {
-                table.AddRow(i.Id, i.Region, Cli.Safe(i.Service), i.Status, i.Severity, $"{i.OpenAlerts}/{i.AlertCount}", i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    i.CreatedAt.ToString("u"), Cli.Safe(i.Title));
+                table.AddRow(i.Id, i.Region, i.Service, i.Status, i.Severity, $"{i.OpenAlerts}/{i.AlertCount}", i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    i.CreatedAt.ToString("u"), i.Title);
             }
 
             Cli.Write(table, $"No incidents{(slug is null ? "" : " for " + slug)} in {string.Join(", ", regions)}.");
@@ -127,7 +127,7 @@ internal static class IncidentCommands
             var i = detail.Incident;
             Console.WriteLine($"{i.Id}  {i.Status}  {i.Severity}  version {i.Version}");
             Console.WriteLine($"  {Cli.Safe(i.Title)}");
-            Console.WriteLine($"  service {i.Service} in {region} ({url}); alerts {i.OpenAlerts} open of {i.AlertCount}; from {i.Source}");
+            Console.WriteLine($"  service {Cli.Safe(i.Service)} in {region} ({url}); alerts {i.OpenAlerts} open of {i.AlertCount}; from {i.Source}");
             foreach (var a in detail.Alerts)
             {
                 Console.WriteLine($"  alert {Cli.Safe(a.Key)} {a.Status} {a.Severity}: {Cli.Safe(a.Summary)}");

@@ -193,7 +193,7 @@ internal static class ServeCommands
                 return;
             }
 
-            var table = Cli.Table("REGION", "URL", "LIFECYCLE", "STATE", "APPLIED REV", "CONTROL REV", "TENANTS", "SERVICES");
+            var table = new TextTable(["REGION", "URL", "LIFECYCLE", "STATE", "APPLIED REV", "CONTROL REV", "TENANTS", "SERVICES"]);
             foreach (var (r, status, error) in statuses)
             {
                 table.AddRow(r.Name, r.Url, r.Lifecycle, status is null ? "down" : status.ControlPlaneReachable ? "up" : "up, control plane unreachable",

@@ -50,10 +50,10 @@ internal static class ServiceCommands
                 return;
             }
 
-            var table = Cli.Table("SERVICE", "HOME REGION", "STALE AFTER", "INTEGRATIONS", "CREATED");
+            var table = new TextTable(["SERVICE", "HOME REGION", "STALE AFTER", "INTEGRATIONS", "CREATED"]);
             foreach (var s in services)
             {
-                table.AddRow(Cli.Safe(s.Slug), s.HomeRegion, s.StaleAfterMinutes is { } m ? $"{m} min" : "off",
+                table.AddRow(s.Slug, s.HomeRegion, s.StaleAfterMinutes is { } m ? $"{m} min" : "off",
                     string.Join(" ", s.Integrations.Select(i => i.KeyHint)), s.CreatedAt.ToString("u"));
             }
 

@@ -55,11 +55,11 @@ internal static partial class TenantCommands
                 return;
             }
 
-            var table = Cli.Table("SLUG", "NAME", "PLAN", "MODEL", "REPLICATION", "ALLOWED REGIONS", "OWNERS");
+            var table = new TextTable(["SLUG", "NAME", "PLAN", "MODEL", "REPLICATION", "ALLOWED REGIONS", "OWNERS"]);
             foreach (var t in tenants)
             {
-                table.AddRow(Cli.Safe(t.Slug), Cli.Safe(t.Name), t.Plan, t.Model, t.Replication ? "on" : "off", string.Join(",", t.AllowedRegions),
-                    Cli.Safe(string.Join("; ", t.RegionOwners.Select(o => $"{o.Key}: {o.Value.Team}"))));
+                table.AddRow(t.Slug, t.Name, t.Plan, t.Model, t.Replication ? "on" : "off", string.Join(",", t.AllowedRegions),
+                    string.Join("; ", t.RegionOwners.Select(o => $"{o.Key}: {o.Value.Team}")));
             }
 
             Cli.Write(table, "No tenants; " + CreateHint);

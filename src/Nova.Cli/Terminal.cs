@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nova.Cli;
+
+/// <summary>Standard output and error, and the terminal's width, without .NET's terminal handling.</summary>
+/// <remarks>
+/// On Unix, .NET's console streams switch a terminal to "application" cursor and keypad mode
+/// (ESC[?1h ESC=) on their first write to it and never switch it back, so every command's
+/// output would begin with those codes and leave the shell in that mode; reading
+/// <c>Console.WindowWidth</c> does the same.
+/// </remarks>
+internal static class Terminal
+{
+    /// <summary>Routes <see cref="Console.Out"/> and <see cref="Console.Error"/> straight to file descriptors 1 and 2.</summary>
+    public static void UsePlainStreams()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Console.SetOut(Writer(1));
+        Console.SetError(Writer(2));
+    }
+
+    /// <summary>The terminal's width in columns, or null when standard output is not a terminal.</summary>
+    public static int? Width()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            return null;
+        }
+
+        var request = OperatingSystem.IsLinux() ? 0x5413u : OperatingSystem.IsMacOS() ? 0x40087468u : 0u; // TIOCGWINSZ
+        return request != 0 && GetWindowSize(1, request, out var size) == 0 && size.Columns > 0 ? size.Columns : null;
+    }
+
+    private static TextWriter Writer(int fd)
+    {
+        try
+        {
+            var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            return TextWriter.Synchronized(new StreamWriter(new ReaderMayLeave(stream), new UTF8Encoding(false)) { AutoFlush = true });
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // Closed or unusable (nova run with >&-): output goes nowhere, as it would have.
+            return TextWriter.Null;
+        }
+    }
+
+    /// <summary>
+    /// Output to a reader that went away (<c>nova audit | head -3</c>) is dropped, as a
+    /// console's is, instead of failing the command with "Broken pipe".
+    /// </summary>
+    private sealed class ReaderMayLeave(Stream inner) : Stream
+    {
+        // EPIPE: .NET gives the errno as the IOException's HResult. Other write errors (a full
+        // disk under a redirect) still fail the command.
+        private const int BrokenPipe = 32;
+
+        private bool _gone;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (_gone)
+            {
+                return;
+            }
+
+            try
+            {
+                inner.Write(buffer);
+            }
+            catch (IOException e) when (e.HResult == BrokenPipe)
+            {
+                _gone = true;
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct WindowSize
+    {
+        public ushort Rows;
+        public ushort Columns;
+        public ushort XPixels;
+        public ushort YPixels;
+    }
+
+    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static extern int GetWindowSize(int fd, nuint request, out WindowSize size);
+}
