@@ -6,7 +6,6 @@ using Nova.Contracts;
 using Nova.Core.Ids;
 using Nova.Core.Incidents;
 using Nova.Core.Model;
-using Nova.Core.Text;
 using Nova.Region.Ingest;
 using Nova.Region.Keys;
 using Nova.Security;
@@ -203,7 +202,7 @@ public sealed class IncidentStore(
         }
 
         var severity = Severities.FromLabel(alert.Labels.GetValueOrDefault("severity"));
-        var summary = Summarize(alert);
+        var summary = alert.Title();
         var body = new EventBody
         {
             AlertKey = index[..16] + ":" + episode,
@@ -296,15 +295,6 @@ public sealed class IncidentStore(
         return new(Outcome.Resolved, row.IncidentId);
     }
 
-    private static string Summarize(WebhookAlert alert)
-    {
-        var text = alert.Annotations.GetValueOrDefault("summary")
-            ?? alert.Annotations.GetValueOrDefault("title")
-            ?? alert.Annotations.GetValueOrDefault("description")
-            ?? alert.Labels.GetValueOrDefault("alertname")
-            ?? string.Join(", ", alert.Labels.Select(l => $"{l.Key}={l.Value}"));
-        return UnicodeText.Truncate(text, 1024);
-    }
 
     // ---- staleness ---------------------------------------------------------------------
 

@@ -12,7 +12,31 @@ public sealed record WebhookAlert(
     DateTimeOffset StartsAt,
     DateTimeOffset? EndsAt,
     string? GeneratorUrl,
-    string Fingerprint);
+    string Fingerprint)
+{
+    /// <summary>An incident title is at most this many characters; a longer one is cut and ends in "…".</summary>
+    public const int MaxTitle = 1024;
+
+    /// <summary>
+    /// What the alert is called in an incident: its first non-blank <c>summary</c>,
+    /// <c>title</c> or <c>description</c> annotation, else its <c>alertname</c>, else its
+    /// labels; at most <see cref="MaxTitle"/> characters. The whole annotation stays with the alert.
+    /// </summary>
+    public string Title()
+    {
+        var text = new[]
+            {
+                Annotations.GetValueOrDefault("summary"),
+                Annotations.GetValueOrDefault("title"),
+                Annotations.GetValueOrDefault("description"),
+                Labels.GetValueOrDefault("alertname"),
+            }
+            .Select(t => t?.Trim())
+            .FirstOrDefault(t => !string.IsNullOrEmpty(t))
+            ?? string.Join(", ", Labels.Select(l => $"{l.Key}={l.Value}"));
+        return UnicodeText.ScalarCount(text) <= MaxTitle ? text : UnicodeText.Truncate(text, MaxTitle - 1) + "…";
+    }
+}
 
 /// <summary>An Alertmanager (version 4) or Grafana (version 1) webhook message, checked.</summary>
 public sealed record AlertmanagerMessage(string Version, string? GroupKey, int TruncatedAlerts, IReadOnlyList<WebhookAlert> Alerts)
