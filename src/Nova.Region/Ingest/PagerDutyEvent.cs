@@ -48,7 +48,7 @@ public sealed record PagerDutyEvent(
         var routingKey = Text(root, "routing_key");
         if (routingKey is null)
         {
-            errors.Add("'routing_key' is missing or blank");
+            errors.Add(Missing(root, "routing_key", "routing_key"));
         }
         else if (routingKey.Length != 32)
         {
@@ -58,7 +58,7 @@ public sealed record PagerDutyEvent(
         var action = Text(root, "event_action");
         if (action is null)
         {
-            errors.Add("'event_action' is missing or blank");
+            errors.Add(Missing(root, "event_action", "event_action"));
         }
         else if (!Actions.Contains(action))
         {
@@ -69,6 +69,11 @@ public sealed record PagerDutyEvent(
         if (dedupKey is not null && UnicodeText.ScalarCount(dedupKey) > MaxDedupKey)
         {
             errors.Add($"'dedup_key' is too long (must be at most {MaxDedupKey} characters)");
+        }
+        else if (dedupKey is null && NotAString(root, "dedup_key") is { } kind)
+        {
+            // A number here would otherwise be ignored, and every trigger open a new incident.
+            errors.Add($"'dedup_key' must be a string, not {kind}");
         }
         else if (dedupKey is null && action is "acknowledge" or "resolve")
         {
@@ -92,7 +97,7 @@ public sealed record PagerDutyEvent(
                 summary = Text(payload, "summary");
                 if (summary is null)
                 {
-                    errors.Add("'payload.summary' is missing or blank");
+                    errors.Add(Missing(payload, "summary", "payload.summary"));
                 }
                 else if (UnicodeText.ScalarCount(summary) > MaxSummary)
                 {
@@ -102,7 +107,7 @@ public sealed record PagerDutyEvent(
                 source = Text(payload, "source");
                 if (source is null)
                 {
-                    errors.Add("'payload.source' is missing or blank");
+                    errors.Add(Missing(payload, "source", "payload.source"));
                 }
                 else if (UnicodeText.ScalarCount(source) > MaxField)
                 {
@@ -112,11 +117,19 @@ public sealed record PagerDutyEvent(
                 severity = Text(payload, "severity");
                 if (severity is null)
                 {
-                    errors.Add("'payload.severity' is missing or blank");
+                    errors.Add(Missing(payload, "severity", "payload.severity"));
                 }
                 else if (!PagerDutySeverities.Contains(severity))
                 {
                     errors.Add("'payload.severity' is invalid (must be one of: critical, error, warning, info)");
+                }
+
+                foreach (var name in (string[])["timestamp", "component", "group", "class"])
+                {
+                    if (NotAString(payload, name) is { } kind)
+                    {
+                        errors.Add($"'payload.{name}' must be a string, not {kind}");
+                    }
                 }
 
                 if (Text(payload, "timestamp") is { } ts)
@@ -153,7 +166,7 @@ public sealed record PagerDutyEvent(
 
                 if (payload.TryGetProperty("custom_details", out var custom) && custom.ValueKind != JsonValueKind.Null)
                 {
-                    details["custom_details"] = custom.GetRawText();
+                    AddCustomDetails(details, custom);
                 }
             }
 
@@ -173,6 +186,58 @@ public sealed record PagerDutyEvent(
 
         return (new PagerDutyEvent(routingKey!, action!, dedupKey, summary, source, severity is null ? null : Severities.FromLabel(severity), timestamp, details), errors);
     }
+
+    /// <summary>
+    /// <c>custom_details</c> as PagerDuty shows them: an object's members one by one
+    /// (<c>custom_details.lag_seconds</c> = <c>41.5</c>), a string as itself, anything else
+    /// (and a member that is not a string) as compact JSON — not the sender's own layout.
+    /// </summary>
+    private static void AddCustomDetails(Dictionary<string, string> details, JsonElement custom)
+    {
+        if (custom.ValueKind != JsonValueKind.Object)
+        {
+            details["custom_details"] = Display(custom);
+            return;
+        }
+
+        foreach (var member in custom.EnumerateObject())
+        {
+            details["custom_details." + member.Name] = Display(member.Value);
+        }
+    }
+
+    private static readonly JsonWriterOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Display(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString()!;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, CompactJson))
+        {
+            value.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Why a required string is absent: of another type, or missing (or blank).</summary>
+    private static string Missing(JsonElement obj, string name, string path) =>
+        NotAString(obj, name) is { } kind ? $"'{path}' must be a string, not {kind}" : $"'{path}' is missing or blank";
+
+    /// <summary>What <paramref name="name"/> is when it is there, not null and not a string (else null).</summary>
+    private static string? NotAString(JsonElement obj, string name) =>
+        !obj.TryGetProperty(name, out var value) ? null : value.ValueKind switch
+        {
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            _ => null,
+        };
 
     private static string? Text(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text)

@@ -53,8 +53,10 @@ public sealed class PagerDutyParseTests
         Assert.Equal("prod-datapipe", e.Details["group"]);
         Assert.Equal("replication", e.Details["class"]);
         Assert.Equal("Example Monitoring", e.Details["client"]);
-        using var custom = JsonDocument.Parse(e.Details["custom_details"]);
-        Assert.Equal(41.5, custom.RootElement.GetProperty("lag_seconds").GetDouble());
+        // Each custom detail on its own, as PagerDuty lists them, in compact JSON unless a string.
+        Assert.Equal("41.5", e.Details["custom_details.lag_seconds"]);
+        Assert.Equal("db-3", e.Details["custom_details.replica"]);
+        Assert.DoesNotContain("custom_details", e.Details.Keys);
     }
 
     [Fact]
@@ -251,6 +253,23 @@ public sealed class PagerDutyParseTests
         Assert.Equal("""[1,"two",null]""", e!.Details["custom_details"]);
     }
 
+    [Fact]
+    public void Custom_details_keep_no_layout_of_the_sender_and_a_string_stays_a_string()
+    {
+        var nested = Trigger();
+        nested["payload"]!["custom_details"] = JsonNode.Parse("""{ "pods": [ "web-1",  "web-2" ], "owner": { "team": "Zürich SRE" }, "note": "line one" }""");
+        var text = Trigger();
+        text["payload"]!["custom_details"] = "free text from the sender";
+
+        var (e, _) = Parse(nested);
+        var (t, _) = Parse(text);
+
+        Assert.Equal("""["web-1","web-2"]""", e!.Details["custom_details.pods"]);
+        Assert.Equal("""{"team":"Zürich SRE"}""", e.Details["custom_details.owner"]);
+        Assert.Equal("line one", e.Details["custom_details.note"]);
+        Assert.Equal("free text from the sender", t!.Details["custom_details"]);
+    }
+
     [Theory]
     [InlineData("2015-07-17T08:42:58.315+0000")]
     [InlineData("2015-07-17T08:42:58.315Z")]
@@ -263,6 +282,33 @@ public sealed class PagerDutyParseTests
         trigger["payload"]!["timestamp"] = timestamp;
 
         Assert.Equal(new DateTimeOffset(2015, 7, 17, 8, 42, 58, 315, TimeSpan.Zero), Parse(trigger).Event!.Timestamp);
+    }
+
+    [Fact]
+    public void A_field_of_the_wrong_type_is_named_as_such_not_as_missing()
+    {
+        var e = Trigger();
+        e["routing_key"] = 12345;
+        e["dedup_key"] = 42;
+        e["payload"]!["summary"] = 123;
+        e["payload"]!["source"] = new JsonArray();
+        e["payload"]!["severity"] = null;
+        e["payload"]!["component"] = new JsonObject();
+        e["payload"]!["timestamp"] = true;
+
+        var (parsed, errors) = Parse(e);
+
+        Assert.Null(parsed);
+        Assert.Equal(
+        [
+            "'routing_key' must be a string, not a number",
+            "'dedup_key' must be a string, not a number",
+            "'payload.summary' must be a string, not a number",
+            "'payload.source' must be a string, not an array",
+            "'payload.severity' is missing or blank",
+            "'payload.timestamp' must be a string, not a boolean",
+            "'payload.component' must be a string, not an object",
+        ], errors);
     }
 
     private static (PagerDutyEvent? Event, IReadOnlyList<string> Errors) Parse(JsonObject body)
