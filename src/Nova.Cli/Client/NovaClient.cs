@@ -140,15 +140,52 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
         }
 
         var detail = problem.TryGetProperty("detail", out var d) ? d.GetString() : problem.TryGetProperty("title", out var t) ? t.GetString() : status.ToString();
-        if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 1)
+        if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
         {
             var parts = errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object
-                ? $"{e.GetProperty("field").GetString()}: {e.GetProperty("message").GetString()}"
+                    && e.TryGetProperty("field", out var field) && e.TryGetProperty("message", out var message)
+                ? $"{Flag(field.GetString() ?? "")}: {message.GetString()}"
                 : e.ToString());
             return string.Join("; ", parts);
         }
 
         return detail ?? status.ToString();
+    }
+
+    // The API's names for the fields the CLI's options fill in.
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        ["homeRegion"] = "--home",
+        ["staleAfterMinutes"] = "--stale-after",
+        ["allowedRegions"] = "--allowed-regions",
+        ["plan"] = "--plan",
+        ["model"] = "--model",
+        ["replication"] = "--replication",
+        ["name"] = "--name",
+        ["role"] = "--role",
+        ["status"] = "--status",
+        ["since"] = "--since",
+        ["limit"] = "--limit",
+        ["service"] = "--service",
+        ["tenant"] = "--tenant",
+        ["If-Match"] = "--if-version",
+    };
+
+    /// <summary>
+    /// A field error named as the user typed it: <c>homeRegion</c> is <c>--home</c>,
+    /// <c>regionOwners.us-east-1.team</c> is <c>--region-owner us-east-1 (team)</c>.
+    /// </summary>
+    private static string Flag(string field)
+    {
+        if (Flags.TryGetValue(field, out var flag))
+        {
+            return flag;
+        }
+
+        var parts = field.Split('.');
+        return parts is ["regionOwners", var region, ..]
+            ? "--region-owner " + region + (parts.Length > 2 ? $" ({string.Join('.', parts[2..])})" : "")
+            : field;
     }
 
     private static JsonElement? Problem(string text)
