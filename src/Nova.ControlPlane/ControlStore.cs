@@ -253,6 +253,12 @@ public sealed class ControlStore(SqliteDatabase database, GroupCommitWriter writ
                 AppendChange(c, tx, ChangeKinds.ApiKey, keyId, new ApiKeyDoc(keyId, tenantId, row.role, row.secret_hash, true));
                 WriteAudit(c, tx, audit, target + "/api-key:" + keyId, "success");
             }
+            else
+            {
+                // Asked again: recorded too (as a region records an incident action that
+                // changed nothing), so the log shows every attempt on a key.
+                WriteAudit(c, tx, audit, target + "/api-key:" + keyId, "unchanged");
+            }
 
             return row.ToView();
         }, ct);

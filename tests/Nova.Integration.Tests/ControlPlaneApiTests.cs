@@ -230,6 +230,22 @@ public sealed class ControlPlaneApiTests(TopologyFixture nova) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Revoking_a_revoked_key_again_changes_nothing_and_is_audited_as_unchanged()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = await nova.CreateTenantAsync(ct);
+        var key = await nova.CreateApiKeyAsync(tenant, "viewer", ct);
+        var first = await Api.JsonAsync(await nova.Control.DeleteAsync($"v1/tenants/{tenant.Slug}/api-keys/{key.Key.Id}", ct), HttpStatusCode.OK, ct);
+
+        var again = await Api.JsonAsync(await nova.Control.DeleteAsync($"v1/tenants/{tenant.Slug}/api-keys/{key.Key.Id}", ct), HttpStatusCode.OK, ct);
+
+        Assert.Equal(first.GetProperty("revokedAt").GetString(), again.GetProperty("revokedAt").GetString());
+        var audit = await nova.Control.GetFromJsonAsync<List<AuditRecordView>>($"v1/audit?tenant={tenant.Slug}&limit=1000", TopologyFixture.Json, ct);
+        Assert.Equal(["success", "unchanged"],
+            audit!.Where(r => r.Action == "api-key.revoke" && r.Target == $"tenant:{tenant.Slug}/api-key:{key.Key.Id}").OrderBy(r => r.Seq).Select(r => r.Outcome));
+    }
+
+    [Fact]
     public async Task Viewer_key_is_403_and_audited_as_denied_when_it_creates_a_service()
     {
         var ct = TestContext.Current.CancellationToken;

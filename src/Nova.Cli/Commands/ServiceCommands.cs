@@ -30,10 +30,10 @@ internal static class ServiceCommands
             }
 
             Console.WriteLine($"Created service {slug}/{created.Service.Slug} in {created.Service.HomeRegion}.");
-            Console.WriteLine($"  integration key     {created.IntegrationKey}   (shown once: store it now)");
-            Console.WriteLine($"  Alertmanager/Grafana {created.Ingest.Alertmanager}   (Authorization: Bearer <key>)");
-            Console.WriteLine($"                       {created.Ingest.AlertmanagerKeyInPath}   (key in the URL)");
-            Console.WriteLine($"  PagerDuty Events v2  {created.Ingest.PagerDuty}   (routing_key = the key)");
+            Console.WriteLine($"  integration key        {created.IntegrationKey}   (shown once: store it now)");
+            Console.WriteLine($"  Alertmanager/Grafana   {created.Ingest.Alertmanager}   (Authorization: Bearer <key>)");
+            Console.WriteLine($"                         {created.Ingest.AlertmanagerKeyInPath}   (key in the URL)");
+            Console.WriteLine($"  PagerDuty Events v2    {created.Ingest.PagerDuty}   (routing_key = the key)");
         }));
 
         var listTenant = TenantScope.Option();

@@ -88,7 +88,7 @@ public sealed class IncidentStore(
 
             w.Flush();
             AuditLog.Write(c, tx, new AuditLog.Entry(integrationId, service.TenantId, "ingest.alertmanager", "service:" + service.Id, requestId,
-                $"success: {message.Alerts.Count} alerts, {opened} opened, {updated} updated, {resolved} resolved, {ignored} ignored"), w.Now);
+                $"success: {Alerts(message.Alerts.Count)}, {opened} opened, {updated} updated, {resolved} resolved, {ignored} ignored"), w.Now);
             return new IngestResult("success", message.Alerts.Count, opened, updated, resolved, ignored, touched);
         }, ct);
     }
@@ -296,6 +296,8 @@ public sealed class IncidentStore(
     }
 
 
+    private static string Alerts(int count) => count == 1 ? "1 alert" : $"{count} alerts";
+
     // ---- staleness ---------------------------------------------------------------------
 
     /// <summary>Resolves alerts not seen within their service's staleness timeout (off unless set).</summary>
@@ -326,7 +328,7 @@ public sealed class IncidentStore(
                     ResolveAlert(w, alertIndex, episode, w.Now, ResolveReasons.Stale);
                 }
 
-                AuditLog.Write(c, tx, new AuditLog.Entry("nova:staleness", service.TenantId, "alerts.auto-resolve", "service:" + service.Id, "sweep", $"success: {stale.Count} alerts"), w.Now);
+                AuditLog.Write(c, tx, new AuditLog.Entry("nova:staleness", service.TenantId, "alerts.auto-resolve", "service:" + service.Id, "sweep", $"success: {Alerts(stale.Count)}"), w.Now);
                 return stale.Count;
             }, ct);
         }
