@@ -42,6 +42,15 @@ internal static class Cli
                 // followed by the whole help (a bad value would name .NET types). Bare 'nova'
                 // still shows the help: there is nothing wrong to report. "Required command was
                 // not provided" only echoes an unknown subcommand, which is said alone.
+                var command = parse.CommandResult.Command;
+                if (UnknownSubcommand(parse) is { } unknown)
+                {
+                    // 'nova incidnet list': the words after a mistyped command are not errors of their own.
+                    var guess = Closest(unknown, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+                    Console.Error.WriteLine($"error: Unrecognized command or argument '{unknown}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}; see '{CommandPath(command)} --help'");
+                    return 1;
+                }
+
                 var errors = parse.Errors.Where(e => parse.UnmatchedTokens.Count == 0 || e.SymbolResult is not System.CommandLine.Parsing.CommandResult
                     || parse.UnmatchedTokens.Any(token => e.Message.Contains($"'{token}'", StringComparison.Ordinal))).ToList();
                 if (errors.Count == 0)
@@ -50,7 +59,7 @@ internal static class Cli
                 }
 
                 // A value error says all there is to say; any other one also names the help to read.
-                var lines = errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(parse.CommandResult.Command)} --help'");
+                var lines = errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(command)} --help'");
                 foreach (var line in lines.Distinct())
                 {
                     Console.Error.WriteLine("error: " + line);
@@ -70,6 +79,56 @@ internal static class Cli
         {
             return 130;
         }
+    }
+
+    /// <summary>
+    /// The first word that stands where a subcommand belongs and names none (the parse stopped
+    /// at a command that only has subcommands), or null.
+    /// </summary>
+    private static string? UnknownSubcommand(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        return command.Subcommands.Count > 0 && command.Action is null && parse.UnmatchedTokens is [var first, ..] && !first.StartsWith('-')
+            ? first
+            : null;
+    }
+
+    /// <summary>The name closest to <paramref name="typed"/> (a typo or a prefix of it), or null when none is close.</summary>
+    internal static string? Closest(string typed, IEnumerable<string> names) =>
+        names.Select(n => (Name: n, Distance: n.StartsWith(typed, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(typed.ToLowerInvariant(), n)))
+            .Where(c => c.Distance <= Math.Max(1, Math.Min(2, typed.Length / 3)))
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+
+    /// <summary>Levenshtein distance, with a swap of two neighbours counted as one edit.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     /// <summary>The words that invoke a command, e.g. "nova incident ack".</summary>

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Nova.Cli;
 
@@ -37,31 +36,23 @@ internal static class Terminal
         return request != 0 && GetWindowSize(1, request, out var size) == 0 && size.Columns > 0 ? size.Columns : null;
     }
 
-    private static TextWriter Writer(int fd)
-    {
-        try
-        {
-            var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-            return TextWriter.Synchronized(new StreamWriter(new ReaderMayLeave(stream), new UTF8Encoding(false)) { AutoFlush = true });
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            // Closed or unusable (nova run with >&-): output goes nowhere, as it would have.
-            return TextWriter.Null;
-        }
-    }
+    private static TextWriter Writer(int fd) =>
+        TextWriter.Synchronized(new StreamWriter(new DescriptorStream(fd), new UTF8Encoding(false)) { AutoFlush = true });
 
     /// <summary>
-    /// Output to a reader that went away (<c>nova audit | head -3</c>) is dropped, as a
-    /// console's is, instead of failing the command with "Broken pipe".
+    /// Writes with write(2), as a C program's stdout does: output lands at the descriptor's
+    /// shared offset, so stdout and stderr sent to one file (<c>&gt; log 2&gt;&amp;1</c>) and a
+    /// shell's own lines interleave instead of overwriting each other (a FileStream would keep
+    /// a position of its own and write there). Output to a reader that went away
+    /// (<c>nova audit | head -3</c>) is dropped, as a console's is, instead of failing the
+    /// command with "Broken pipe"; any other failure (a full disk) is an error.
     /// </summary>
-    private sealed class ReaderMayLeave(Stream inner) : Stream
+    private sealed class DescriptorStream(int fd) : Stream
     {
-        // EPIPE: .NET gives the errno as the IOException's HResult. Other write errors (a full
-        // disk under a redirect) still fail the command.
-        private const int BrokenPipe = 32;
+        private const int Interrupted = 4; // EINTR
+        private const int BrokenPipe = 32; // EPIPE
 
-        private bool _gone;
+        private bool _readerGone;
 
         public override bool CanRead => false;
         public override bool CanSeek => false;
@@ -73,18 +64,25 @@ internal static class Terminal
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (_gone)
+            while (!buffer.IsEmpty && !_readerGone)
             {
-                return;
-            }
+                var written = Write(fd, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+                if (written >= 0)
+                {
+                    buffer = buffer[(int)written..];
+                    continue;
+                }
 
-            try
-            {
-                inner.Write(buffer);
-            }
-            catch (IOException e) when (e.HResult == BrokenPipe)
-            {
-                _gone = true;
+                switch (Marshal.GetLastPInvokeError())
+                {
+                    case Interrupted:
+                        continue;
+                    case BrokenPipe:
+                        _readerGone = true;
+                        break;
+                    case var errno:
+                        throw new IOException($"Cannot write to file descriptor {fd}: {Marshal.GetPInvokeErrorMessage(errno)}.");
+                }
             }
         }
 
@@ -95,6 +93,9 @@ internal static class Terminal
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
+
+        [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+        private static extern nint Write(int fd, ref byte buffer, nint count);
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -39,6 +39,9 @@ public sealed class CliValueErrorTests
     [InlineData("incident ack", "error: Required argument missing for command: 'ack'; see 'nova incident ack --help'")]
     [InlineData("service bogus", "error: Unrecognized command or argument 'bogus'; see 'nova service --help'")]
     [InlineData("frobnicate", "error: Unrecognized command or argument 'frobnicate'; see 'nova --help'")]
+    [InlineData("incidnet list --tenant acme", "error: Unrecognized command or argument 'incidnet' (did you mean 'incident'?); see 'nova --help'")]
+    [InlineData("incident lsit", "error: Unrecognized command or argument 'lsit' (did you mean 'list'?); see 'nova incident --help'")]
+    [InlineData("inc list", "error: Unrecognized command or argument 'inc' (did you mean 'incident'?); see 'nova --help'")]
     public async Task An_unknown_option_or_a_missing_argument_is_one_line_naming_the_help_to_read_not_the_whole_help(string commandLine, string line)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -131,6 +134,58 @@ public sealed class CliValueErrorTests
             {
                 yield return found;
             }
+        }
+    }
+
+    private static string Version() =>
+        typeof(global::Nova.Cli.Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+
+    [Theory]
+    [InlineData("incidnet", "incident")]
+    [InlineData("tenat", "tenant")]
+    [InlineData("servcie", "service")]
+    [InlineData("AUDIT", "audit")]
+    [InlineData("reg", "region")]
+    [InlineData("zzz", null)]
+    [InlineData("incidentsxyz", null)]
+    public void A_typo_or_a_prefix_suggests_the_closest_command_and_anything_else_none(string typed, string? expected)
+    {
+        Assert.Equal(expected, global::Nova.Cli.Cli.Closest(typed, ["incident", "tenant", "service", "audit", "region", "api-key", "up"]));
+    }
+
+    [Fact]
+    public async Task Output_and_errors_sent_to_one_file_follow_each_other_as_written()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = Path.Combine(Path.GetTempPath(), "nova-cli-out-" + Guid.NewGuid().ToString("N") + ".txt");
+        var nova = NovaCli.StartInfo([]);
+        var shell = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false };
+        shell.ArgumentList.Add("-c");
+        // One open file shared by the shell and both of nova's streams (not appended to).
+        shell.ArgumentList.Add("""( echo first; "$1" "$2" frobnicate; "$1" "$2" --version; echo last ) > "$3" 2>&1""");
+        shell.ArgumentList.Add("bash");
+        shell.ArgumentList.Add(nova.FileName);
+        shell.ArgumentList.Add(nova.ArgumentList[0]);
+        shell.ArgumentList.Add(file);
+        foreach (var (name, value) in nova.Environment)
+        {
+            shell.Environment[name] = value;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(shell)!;
+            await process.WaitForExitAsync(ct);
+
+            // Written by three processes to one file: each line whole, in order, none overwritten.
+            Assert.Equal(
+                ["first", "error: Unrecognized command or argument 'frobnicate'; see 'nova --help'", Version(), "last"],
+                await File.ReadAllLinesAsync(file, ct));
+        }
+        finally
+        {
+            File.Delete(file);
         }
     }
 }
