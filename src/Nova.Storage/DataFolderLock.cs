@@ -26,17 +26,45 @@ public sealed class DataFolderLock : IDisposable
         }
         catch (IOException)
         {
-            string owner;
-            try
-            {
-                owner = File.ReadAllText(pidPath).Trim();
-            }
-            catch (IOException)
-            {
-                owner = "?";
-            }
+            throw new InvalidOperationException(InUse(folder, ReadOwner(pidPath)));
+        }
+    }
 
-            throw new InvalidOperationException($"The data folder {folder} is in use by another Nova process (pid {owner}); stop it, or pass another --data.");
+    public static string InUse(string folder, string owner) =>
+        $"The data folder {folder} is in use by another Nova process (pid {owner}); stop it, or pass another --data.";
+
+    /// <summary>
+    /// The pid of the process holding <paramref name="folder"/> ("?" when it cannot be read),
+    /// or null when no process holds it. Creates nothing: a check before starting.
+    /// </summary>
+    public static string? Holder(string folder)
+    {
+        var path = Path.Combine(folder, "nova.lock");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return null;
+        }
+        catch (IOException)
+        {
+            return ReadOwner(Path.Combine(folder, "nova.pid"));
+        }
+    }
+
+    private static string ReadOwner(string pidPath)
+    {
+        try
+        {
+            return File.ReadAllText(pidPath).Trim();
+        }
+        catch (IOException)
+        {
+            return "?";
         }
     }
 

@@ -1,4 +1,5 @@
 using Nova.Cli.Hosting;
+using Nova.Integration.Tests.Support;
 
 namespace Nova.Integration.Tests;
 
@@ -20,6 +21,28 @@ public sealed class DataFolderLockTests
 
             Assert.Contains("in use by another Nova process (pid " + Environment.ProcessId + ")", error.Message, StringComparison.Ordinal);
             Assert.Equal(topologyFile, await File.ReadAllTextAsync(LocalTopology.TopologyFile(folder), ct));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Up_on_a_data_folder_in_use_says_so_before_starting_anything()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Path.Combine(Path.GetTempPath(), "nova-lock-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            await using var first = await LocalTopology.StartAsync(folder, ["eu-west-1"], basePort: 0, ct: ct);
+
+            var run = await NovaCli.RunAsync(["up", "--data", folder, "--regions", "eu-west-1", "--base-port", Ports.FreeRun(2).ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+
+            // Not "starting control plane on …" first: nothing starts.
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Equal([$"error: The data folder {Path.Combine(folder, "control")} is in use by another Nova process (pid {Environment.ProcessId}); stop it, or pass another --data."], run.ErrorLines);
+            Assert.Equal("", run.Stdout);
         }
         finally
         {

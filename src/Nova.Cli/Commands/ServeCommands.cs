@@ -5,6 +5,7 @@ using Nova.Cli.Hosting;
 using Nova.ControlPlane;
 using Nova.Contracts;
 using Nova.Region;
+using Nova.Storage;
 
 namespace Nova.Cli.Commands;
 
@@ -53,6 +54,14 @@ internal static class ServeCommands
             }
 
             var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
+            foreach (var folder in names.Select(n => LocalTopology.RegionFolder(data, n)).Prepend(LocalTopology.ControlFolder(data)))
+            {
+                if (DataFolderLock.Holder(folder) is { } owner)
+                {
+                    throw new CliError(DataFolderLock.InUse(folder, owner));
+                }
+            }
+
             var started = System.Diagnostics.Stopwatch.StartNew();
             LocalTopology topology;
             try

@@ -54,6 +54,10 @@ public sealed class LocalTopology : IAsyncDisposable
 
     public static string TopologyFile(string dataFolder) => Path.Combine(dataFolder, "topology.json");
 
+    public static string ControlFolder(string dataFolder) => Path.Combine(dataFolder, "control");
+
+    public static string RegionFolder(string dataFolder, string region) => Path.Combine(dataFolder, "regions", region);
+
     /// <summary>
     /// Starts everything. <paramref name="basePort"/> 0 picks free ports (tests); otherwise the
     /// control plane takes basePort and region i takes basePort + 1 + i. Tests that drive a fake
@@ -68,7 +72,7 @@ public sealed class LocalTopology : IAsyncDisposable
         var ports = basePort == 0 ? FreePorts(regions.Count + 1) : Enumerable.Range(basePort, regions.Count + 1).ToList();
         var controlUrl = $"http://127.0.0.1:{ports[0]}";
         var regionUrls = regions.Select((r, i) => (r, url: $"http://127.0.0.1:{ports[i + 1]}")).ToDictionary(p => p.r, p => p.url, StringComparer.Ordinal);
-        var info = new TopologyInfo(controlUrl, regionUrls, dataFolder, Path.Combine(dataFolder, "control", "operator.key"));
+        var info = new TopologyInfo(controlUrl, regionUrls, dataFolder, Path.Combine(ControlFolder(dataFolder), "operator.key"));
         var topology = new LocalTopology(info, time ?? TimeProvider.System, logLevel, syncInterval ?? TimeSpan.FromMilliseconds(500), staleSweepInterval, storeBusyTimeout);
         try
         {
@@ -94,7 +98,7 @@ public sealed class LocalTopology : IAsyncDisposable
     {
         _controlOptions = new ControlPlaneOptions
         {
-            DataFolder = Path.Combine(Info.DataFolder, "control"),
+            DataFolder = ControlFolder(Info.DataFolder),
             Url = Info.ControlUrl,
             Regions = Info.Regions.Select(r => new RegionDoc(r.Key, r.Value, "ga")).ToList(),
         };
@@ -120,7 +124,7 @@ public sealed class LocalTopology : IAsyncDisposable
         {
             Name = region,
             Url = Info.Regions[region],
-            DataFolder = Path.Combine(Info.DataFolder, "regions", region),
+            DataFolder = RegionFolder(Info.DataFolder, region),
             ControlUrl = Info.ControlUrl,
             ControlApiKey = OperatorKey,
             SyncInterval = SyncInterval,
