@@ -147,6 +147,9 @@ public sealed class AlertmanagerIngestTests(TopologyFixture nova) : IClassFixtur
         Assert.Equal((1, 1), (second.Resolved, second.Ignored)); // a's resolve again is a repeat
         var incident = Assert.Single(await nova.IncidentsOfAsync(tenant, ct));
         Assert.Equal(("resolved", 0), (incident.Status, incident.OpenAlerts));
+        var repeat = await nova.AlertmanagerOkAsync(service, Am.Message("g", Am.Resolved(a, T2), Am.Resolved(b, T3)), ct);
+        Assert.Equal((0, 2), (repeat.Resolved, repeat.Ignored));
+        Assert.Equal([incident.Id], repeat.Incidents); // a repeated resolve names its incident, as a repeated firing alert does
         var detail = await nova.AssertProjectionEqualsFoldAsync(tenant, incident.Id, ct);
         Assert.Equal(DateTimeOffset.Parse(T3, System.Globalization.CultureInfo.InvariantCulture), detail.Alerts.Single(x => x.Key == (string)b["fingerprint"]!).EndsAt);
         Assert.Equal("Resolved: all alerts resolved", detail.Timeline[^1].Text);

@@ -282,9 +282,11 @@ public sealed class IncidentStore(
     /// <summary>A resolve closes only the alert episode it names; an unknown one changes nothing.</summary>
     private static Result ResolveAlert(IncidentWriter w, string index, string episode, DateTimeOffset? endsAt, string reason)
     {
-        if (AlertRows.Find(w, index, episode).Episode is not { Status: AlertStatuses.Firing } row)
+        var known = AlertRows.Find(w, index, episode).Episode;
+        if (known is not { Status: AlertStatuses.Firing } row)
         {
-            return new(Outcome.Ignored, null);
+            // A repeat of a resolve names the incident it closed, as a repeat of a firing alert does.
+            return new(Outcome.Ignored, known?.IncidentId);
         }
 
         var state = w.Load(row.IncidentId)!;
