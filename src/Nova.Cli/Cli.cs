@@ -47,7 +47,7 @@ internal static class Cli
                 {
                     // 'nova incidnet list': the words after a mistyped command are not errors of their own.
                     var guess = Closest(unknown, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
-                    Console.Error.WriteLine($"error: Unrecognized command or argument '{unknown}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}; see '{CommandPath(command)} --help'");
+                    Console.Error.WriteLine(Safe($"error: Unrecognized command or argument '{unknown}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}; see '{CommandPath(command)} --help'"));
                     return 1;
                 }
 
@@ -62,7 +62,7 @@ internal static class Cli
                 var lines = errors.Select(e => ValueErrors.Describe(e) ?? e.Message.TrimEnd('.') + $"; see '{CommandPath(command)} --help'");
                 foreach (var line in lines.Distinct())
                 {
-                    Console.Error.WriteLine("error: " + line);
+                    Console.Error.WriteLine("error: " + Safe(line));
                 }
 
                 return 1;
@@ -72,7 +72,7 @@ internal static class Cli
         }
         catch (CliError e)
         {
-            Console.Error.WriteLine("error: " + e.Message);
+            Console.Error.WriteLine("error: " + Safe(e.Message));
             return e.ExitCode;
         }
         catch (OperationCanceledException)
@@ -154,7 +154,7 @@ internal static class Cli
             }
             catch (CliError e)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + Safe(e.Message));
                 return e.ExitCode;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -198,9 +198,10 @@ internal static class Cli
             : string.Join("; ", errors.Select(e => $"{e.Region}: {e.Error.TrimEnd('.')}"));
 
     /// <summary>
-    /// Alert content comes from whoever holds an integration key: control characters and
-    /// bidirectional overrides are shown as escapes, so they cannot recolour, rewrite or
-    /// spoof the operator's terminal, or break a table row.
+    /// Alert content comes from whoever holds an integration key: control characters,
+    /// bidirectional overrides and other invisible characters are shown as escapes
+    /// (<c>\u001b</c>, <c>\U000e0001</c>), so they cannot recolour, rewrite or spoof the
+    /// operator's terminal, hide in a title, or break a table row.
     /// </summary>
     public static string Safe(string? text)
     {
@@ -210,18 +211,37 @@ internal static class Cli
         }
 
         var builder = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text)
+        Span<char> chars = stackalloc char[2];
+        foreach (var rune in text.EnumerateRunes())
         {
-            if (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C')
+            if (!Printable(rune))
             {
-                builder.Append(c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ => $"\\u{(int)c:x4}" });
+                builder.Append(rune.Value switch
+                {
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    <= 0xFFFF => $"\\u{rune.Value:x4}",
+                    _ => $"\\U{rune.Value:x8}",
+                });
             }
             else
             {
-                builder.Append(c);
+                builder.Append(chars[..rune.EncodeToUtf16(chars)]);
             }
         }
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Not a control character, an invisible format character (bidirectional overrides and
+    /// marks, zero-width spaces, byte order marks) or a line or paragraph separator. The
+    /// zero-width joiner and the tag characters stay: emoji sequences are made of them.
+    /// </summary>
+    private static bool Printable(System.Text.Rune rune) =>
+        !System.Text.Rune.IsControl(rune)
+        && (System.Text.Rune.GetUnicodeCategory(rune) is not (System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            || rune.Value is 0x200D or (>= 0xE0020 and <= 0xE007F));
 }

@@ -113,6 +113,19 @@ public sealed class TextTableTests
         Assert.Equal(@"evil\u001b[31m   line\nbreak \u202egnp.exe", Lines(table, width: null)[1]);
     }
 
+    [Theory]
+    [InlineData("zero\u200Bwidth", @"zero\u200bwidth")]
+    [InlineData("\uFEFFbom", @"\ufeffbom")]
+    [InlineData("line\u2028sep\u2029para", @"line\u2028sep\u2029para")]
+    [InlineData("tag\U000E0001", @"tag\U000e0001")]
+    [InlineData("beam\U0001D173", @"beam\U0001d173")]
+    [InlineData("c1\u009B31m", @"c1\u009b31m")]
+    [InlineData("👨\u200D👩\u200D👧 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "👨\u200D👩\u200D👧 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F")]
+    public void Invisible_characters_are_shown_as_escapes_and_emoji_sequences_are_kept(string text, string shown)
+    {
+        Assert.Equal(shown, global::Nova.Cli.Cli.Safe(text));
+    }
+
     [Fact]
     public void A_table_without_columns_or_a_row_with_the_wrong_number_of_cells_is_refused()
     {

@@ -25,7 +25,7 @@ internal static class ApiKeyCommands
                 return;
             }
 
-            Console.WriteLine($"Created {created.Key.Role} key {created.Key.Id} ({created.Key.Name}). Secret (shown once):");
+            Console.WriteLine($"Created {created.Key.Role} key {created.Key.Id} ({Cli.Safe(created.Key.Name)}). Secret (shown once):");
             Console.WriteLine(created.Secret);
         }));
 
@@ -74,8 +74,8 @@ internal static class ApiKeyCommands
             }
 
             Console.WriteLine(earlier is null
-                ? $"Revoked {key.Id} ({key.Name})."
-                : $"{key.Id} ({key.Name}) was already revoked at {key.RevokedAt:u}; nothing changed.");
+                ? $"Revoked {key.Id} ({Cli.Safe(key.Name)})."
+                : $"{key.Id} ({Cli.Safe(key.Name)}) was already revoked at {key.RevokedAt:u}; nothing changed.");
         }));
 
         return new Command("api-key", "API keys for people and tools, with a role.") { create, list, revoke };

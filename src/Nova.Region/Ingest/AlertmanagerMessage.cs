@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Nova.Contracts;
 using Nova.Core.Alerts;
@@ -32,10 +34,36 @@ public sealed record WebhookAlert(
                 Labels.GetValueOrDefault("alertname"),
             }
             .Select(t => t?.Trim())
-            .FirstOrDefault(t => !string.IsNullOrEmpty(t))
+            .FirstOrDefault(Visible)
             ?? string.Join(", ", Labels.Select(l => $"{l.Key}={l.Value}"));
-        return UnicodeText.ScalarCount(text) <= MaxTitle ? text : UnicodeText.Truncate(text, MaxTitle - 1) + "…";
+        if (UnicodeText.ScalarCount(text) <= MaxTitle)
+        {
+            return text;
+        }
+
+        // Cut between whole characters as a reader sees them (an emoji sequence, a letter and
+        // its accents), within MaxTitle - 1 scalar values, then the ellipsis.
+        var cut = new StringBuilder();
+        var count = 0;
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
+        {
+            var element = elements.GetTextElement();
+            count += UnicodeText.ScalarCount(element);
+            if (count > MaxTitle - 1)
+            {
+                break;
+            }
+
+            cut.Append(element);
+        }
+
+        return cut.Append('…').ToString();
     }
+
+    /// <summary>Has something to read: not only spaces and invisible characters (a zero-width space).</summary>
+    private static bool Visible(string? text) =>
+        text is not null && text.EnumerateRunes().Any(r => !Rune.IsWhiteSpace(r) && !Rune.IsControl(r) && Rune.GetUnicodeCategory(r) != UnicodeCategory.Format);
 }
 
 /// <summary>An Alertmanager (version 4) or Grafana (version 1) webhook message, checked.</summary>

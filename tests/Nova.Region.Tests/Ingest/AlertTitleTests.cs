@@ -25,6 +25,8 @@ public sealed class AlertTitleTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("\n\t")]
+    [InlineData("\u200B")]
+    [InlineData("\u00A0\u3000\uFEFF")]
     public void A_blank_annotation_is_skipped(string blank)
     {
         Assert.Equal("d", Alert(new() { ["summary"] = blank, ["title"] = blank, ["description"] = "d" }).Title());
@@ -41,5 +43,16 @@ public sealed class AlertTitleTests
         var cut = Alert(new() { ["summary"] = longer }).Title();
         Assert.Equal(1024, UnicodeText.ScalarCount(cut));
         Assert.Equal(string.Concat(Enumerable.Repeat("🚨", 1023)) + "…", cut);
+    }
+
+    [Fact]
+    public void A_cut_title_keeps_an_emoji_sequence_whole()
+    {
+        // A family is five scalar values (three people, two joiners): 1100 of them are far over.
+        var family = "👨\u200D👩\u200D👧";
+        var cut = Alert(new() { ["summary"] = string.Concat(Enumerable.Repeat(family, 1100)) }).Title();
+
+        // 204 families are 1020 scalar values; a 205th would pass 1023.
+        Assert.Equal(string.Concat(Enumerable.Repeat(family, 204)) + "…", cut);
     }
 }
