@@ -37,12 +37,20 @@ public sealed class DataFolderLockTests
         {
             await using var first = await LocalTopology.StartAsync(folder, ["eu-west-1"], basePort: 0, ct: ct);
 
-            var run = await NovaCli.RunAsync(["up", "--data", folder, "--regions", "eu-west-1", "--base-port", Ports.FreeRun(2).ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+            var port = Ports.FreeRun(2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            var run = await NovaCli.RunAsync(["up", "--data", folder, "--regions", "eu-west-1", "--base-port", port], ct);
+            // Found by a new user: a folder inside the running one started a second Nova there.
+            var inside = Path.Combine(folder, "control");
+            var nested = await NovaCli.RunAsync(["up", "--data", inside, "--regions", "eu-west-1", "--base-port", port], ct);
 
             // Not "starting control plane on …" first: nothing starts.
             Assert.True(run.ExitCode == 1, run.ToString());
-            Assert.Equal([$"error: The data folder {Path.Combine(folder, "control")} is in use by another Nova process (pid {Environment.ProcessId}); stop it, or pass another --data."], run.ErrorLines);
+            Assert.Equal([$"error: The data folder {folder} is in use by another Nova process (pid {Environment.ProcessId}); stop it, or pass another --data."], run.ErrorLines);
             Assert.Equal("", run.Stdout);
+            Assert.True(nested.ExitCode == 1, nested.ToString());
+            Assert.Equal([$"error: The data folder {inside} is in use by another Nova process (pid {Environment.ProcessId}); stop it, or pass another --data."], nested.ErrorLines);
+            Assert.False(Directory.Exists(Path.Combine(inside, "control")), "nothing may be created inside the running Nova's folder");
         }
         finally
         {

@@ -47,19 +47,28 @@ internal static class ServeCommands
                 throw new CliError(string.Join("; ", errors));
             }
 
-            // Checked before anything is created, so a refused start leaves no files behind.
-            if (Enumerable.Range(port, names.Length + 1).FirstOrDefault(p => !IsFree(p)) is var busy && busy != 0)
+            // Checked before anything is created, so a refused start leaves no files behind. A
+            // data folder in use comes first: its process holds the ports too, and the folder is
+            // what to change. Inside another Nova's folder (--data ~/.nova/control) is in use too.
+            var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
+            var roleFolders = names.Select(n => LocalTopology.RegionFolder(data, n)).Prepend(LocalTopology.ControlFolder(data));
+            var ancestors = new List<string>();
+            for (var folder = new DirectoryInfo(data); folder is not null; folder = folder.Parent)
             {
-                throw new CliError($"Port {busy} is in use (another 'nova up'?); stop it or pass --base-port.");
+                ancestors.Add(folder.FullName);
             }
 
-            var data = Path.GetFullPath(parse.GetValue(CommonOptions.Data) ?? Connection.DefaultDataFolder);
-            foreach (var folder in names.Select(n => LocalTopology.RegionFolder(data, n)).Prepend(LocalTopology.ControlFolder(data)))
+            foreach (var folder in roleFolders.Concat(ancestors))
             {
                 if (DataFolderLock.Holder(folder) is { } owner)
                 {
-                    throw new CliError(DataFolderLock.InUse(folder, owner));
+                    throw new CliError(DataFolderLock.InUse(data, owner));
                 }
+            }
+
+            if (Enumerable.Range(port, names.Length + 1).FirstOrDefault(p => !IsFree(p)) is var busy && busy != 0)
+            {
+                throw new CliError($"Port {busy} is in use (another 'nova up'?); stop it or pass --base-port.");
             }
 
             var started = System.Diagnostics.Stopwatch.StartNew();
