@@ -144,7 +144,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
         {
             var parts = errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object
                     && e.TryGetProperty("field", out var field) && e.TryGetProperty("message", out var message)
-                ? $"{Flag(field.GetString() ?? "")}: {message.GetString()}"
+                ? $"{Flag(field.GetString() ?? "")}: {message.GetString()?.TrimEnd('.')}"
                 : e.ToString());
             return string.Join("; ", parts);
         }

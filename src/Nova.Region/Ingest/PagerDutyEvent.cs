@@ -65,6 +65,14 @@ public sealed record PagerDutyEvent(
             errors.Add("'event_action' is invalid (must be one of: trigger, acknowledge, resolve)");
         }
 
+        foreach (var name in (string[])["client", "client_url"])
+        {
+            if (NotAString(root, name) is { } kind)
+            {
+                errors.Add($"'{name}' must be a string, not {kind}");
+            }
+        }
+
         var dedupKey = Text(root, "dedup_key");
         if (dedupKey is not null && UnicodeText.ScalarCount(dedupKey) > MaxDedupKey)
         {

@@ -295,6 +295,7 @@ public sealed class PagerDutyParseTests
         e["payload"]!["severity"] = null;
         e["payload"]!["component"] = new JsonObject();
         e["payload"]!["timestamp"] = true;
+        e["client"] = 7;
 
         var (parsed, errors) = Parse(e);
 
@@ -302,6 +303,7 @@ public sealed class PagerDutyParseTests
         Assert.Equal(
         [
             "'routing_key' must be a string, not a number",
+            "'client' must be a string, not a number",
             "'dedup_key' must be a string, not a number",
             "'payload.summary' must be a string, not a number",
             "'payload.source' must be a string, not an array",
