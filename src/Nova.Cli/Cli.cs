@@ -51,6 +51,14 @@ internal static class Cli
                     return 1;
                 }
 
+                if (parse.UnmatchedTokens is [var first, ..] && first.StartsWith("--", StringComparison.Ordinal)
+                    && Closest(first, OptionsOf(parse.CommandResult)) is { } option)
+                {
+                    // 'incident list --tenat acme': 'acme' was meant as its value, not an error of its own.
+                    Console.Error.WriteLine(Safe($"error: Unrecognized command or argument '{first}' (did you mean '{option}'?); see '{CommandPath(command)} --help'"));
+                    return 1;
+                }
+
                 var errors = parse.Errors.Where(e => parse.UnmatchedTokens.Count == 0 || e.SymbolResult is not System.CommandLine.Parsing.CommandResult
                     || parse.UnmatchedTokens.Any(token => e.Message.Contains($"'{token}'", StringComparison.Ordinal))).ToList();
                 if (errors.Count == 0)
@@ -91,6 +99,21 @@ internal static class Cli
         return command.Subcommands.Count > 0 && command.Action is null && parse.UnmatchedTokens is [var first, ..] && !first.StartsWith('-')
             ? first
             : null;
+    }
+
+    /// <summary>The long options a command takes: its own, and those its parents pass down (--json, --data).</summary>
+    private static IEnumerable<string> OptionsOf(System.CommandLine.Parsing.CommandResult result)
+    {
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult level)
+            {
+                foreach (var option in level.Command.Options.Where(o => !o.Hidden && (o.Recursive || level == result)))
+                {
+                    yield return option.Name;
+                }
+            }
+        }
     }
 
     /// <summary>The name closest to <paramref name="typed"/> (a typo or a prefix of it), or null when none is close.</summary>

@@ -23,6 +23,7 @@ public sealed class CliValueErrorTests
     [InlineData("up --base-port http", "--base-port must be a whole number, got 'http'")]
     [InlineData("incident list --limit 99999999999", "--limit is too large, got '99999999999'")]
     [InlineData("incident list --limit=-99999999999", "--limit is too small, got '-99999999999'")]
+    [InlineData("tenant create acme --plan team --allowed-regions eu-west-1 --region-owner eu-west-1=SRE --region-owner eu-west-1=Ops", "--region-owner names eu-west-1 twice; a region has one owner")]
     public async Task A_bad_value_is_one_plain_line_and_exit_code_1_when_an_option_is_not_a_string(string commandLine, string message)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -42,6 +43,8 @@ public sealed class CliValueErrorTests
     [InlineData("incidnet list --tenant acme", "error: Unrecognized command or argument 'incidnet' (did you mean 'incident'?); see 'nova --help'")]
     [InlineData("incident lsit", "error: Unrecognized command or argument 'lsit' (did you mean 'list'?); see 'nova incident --help'")]
     [InlineData("inc list", "error: Unrecognized command or argument 'inc' (did you mean 'incident'?); see 'nova --help'")]
+    [InlineData("incident list --tenat acme", "error: Unrecognized command or argument '--tenat' (did you mean '--tenant'?); see 'nova incident list --help'")]
+    [InlineData("incident list --jsno", "error: Unrecognized command or argument '--jsno' (did you mean '--json'?); see 'nova incident list --help'")]
     public async Task An_unknown_option_or_a_missing_argument_is_one_line_naming_the_help_to_read_not_the_whole_help(string commandLine, string line)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -25,7 +25,10 @@ internal static partial class TenantCommands
             foreach (var entry in parse.GetValue(owner) ?? [])
             {
                 var (region, regionOwner) = ParseOwner(entry);
-                owners[region] = regionOwner;
+                if (!owners.TryAdd(region, regionOwner))
+                {
+                    throw new CliError($"--region-owner names {region} twice; a region has one owner");
+                }
             }
 
             var request = new CreateTenantRequest(
