@@ -43,7 +43,9 @@ internal static class Cli
                 // still shows the help: there is nothing wrong to report. "Required command was
                 // not provided" only echoes an unknown subcommand, which is said alone.
                 var command = parse.CommandResult.Command;
-                if (UnknownSubcommand(parse) is { } unknown)
+                // After "--" every word is an argument as typed: no guessing there.
+                var guessing = !args.Contains("--");
+                if (guessing && UnknownSubcommand(parse) is { } unknown)
                 {
                     // 'nova incidnet list': the words after a mistyped command are not errors of their own.
                     var guess = Closest(unknown, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
@@ -51,7 +53,7 @@ internal static class Cli
                     return 1;
                 }
 
-                if (parse.UnmatchedTokens is [var first, ..] && first.StartsWith("--", StringComparison.Ordinal)
+                if (guessing && parse.UnmatchedTokens is [var first, ..] && first.StartsWith("--", StringComparison.Ordinal)
                     && Closest(first, OptionsOf(parse.CommandResult)) is { } option)
                 {
                     // 'incident list --tenat acme': 'acme' was meant as its value, not an error of its own.
@@ -76,7 +78,7 @@ internal static class Cli
                 return 1;
             }
 
-            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, stop.Token);
         }
         catch (CliError e)
         {
@@ -86,6 +88,12 @@ internal static class Cli
         catch (OperationCanceledException)
         {
             return 130;
+        }
+        catch (IOException e)
+        {
+            // Help or the version could not be written (a full disk under a redirect).
+            Console.Error.WriteLine("error: " + Safe(e.Message));
+            return 1;
         }
     }
 
@@ -118,7 +126,7 @@ internal static class Cli
 
     /// <summary>The name closest to <paramref name="typed"/> (a typo or a prefix of it), or null when none is close.</summary>
     internal static string? Closest(string typed, IEnumerable<string> names) =>
-        names.Select(n => (Name: n, Distance: n.StartsWith(typed, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(typed.ToLowerInvariant(), n)))
+        typed.Length == 0 ? null : names.Where(n => !n.Equals(typed, StringComparison.Ordinal)).Select(n => (Name: n, Distance: n.StartsWith(typed, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(typed.ToLowerInvariant(), n)))
             .Where(c => c.Distance <= Math.Max(1, Math.Min(2, typed.Length / 3)))
             .OrderBy(c => c.Distance)
             .Select(c => c.Name)
@@ -235,9 +243,15 @@ internal static class Cli
 
         var builder = new System.Text.StringBuilder(text.Length);
         Span<char> chars = stackalloc char[2];
+        var inFlag = false;
         foreach (var rune in text.EnumerateRunes())
         {
-            if (!Printable(rune))
+            // Tag characters are invisible: kept only where they spell a flag (🏴 + tags + cancel
+            // tag), so that they cannot carry hidden text anywhere else.
+            var tag = rune.Value is >= 0xE0020 and <= 0xE007F;
+            var keepTag = tag && inFlag;
+            inFlag = rune.Value == 0x1F3F4 || (keepTag && rune.Value != 0xE007F);
+            if (tag ? !keepTag : !Printable(rune))
             {
                 builder.Append(rune.Value switch
                 {
@@ -260,11 +274,11 @@ internal static class Cli
     /// <summary>
     /// Not a control character, an invisible format character (bidirectional overrides and
     /// marks, zero-width spaces, byte order marks) or a line or paragraph separator. The
-    /// zero-width joiner and the tag characters stay: emoji sequences are made of them.
+    /// zero-width joiner and non-joiner stay: emoji sequences and Persian or Indic words need them.
     /// </summary>
     private static bool Printable(System.Text.Rune rune) =>
         !System.Text.Rune.IsControl(rune)
         && (System.Text.Rune.GetUnicodeCategory(rune) is not (System.Globalization.UnicodeCategory.Format
                 or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
-            || rune.Value is 0x200D or (>= 0xE0020 and <= 0xE007F));
+            || rune.Value is 0x200C or 0x200D);
 }

@@ -32,8 +32,10 @@ internal static class Terminal
             return null;
         }
 
-        var request = OperatingSystem.IsLinux() ? 0x5413u : OperatingSystem.IsMacOS() ? 0x40087468u : 0u; // TIOCGWINSZ
-        return request != 0 && GetWindowSize(1, request, out var size) == 0 && size.Columns > 0 ? size.Columns : null;
+        // Linux only: ioctl takes variable arguments, which Apple's arm64 calling convention
+        // passes differently from a P/Invoke; elsewhere tables are printed whole.
+        const uint TIOCGWINSZ = 0x5413;
+        return OperatingSystem.IsLinux() && GetWindowSize(1, TIOCGWINSZ, out var size) == 0 && size.Columns > 0 ? size.Columns : null;
     }
 
     private static TextWriter Writer(int fd) =>
@@ -44,15 +46,21 @@ internal static class Terminal
     /// shared offset, so stdout and stderr sent to one file (<c>&gt; log 2&gt;&amp;1</c>) and a
     /// shell's own lines interleave instead of overwriting each other (a FileStream would keep
     /// a position of its own and write there). Output to a reader that went away
-    /// (<c>nova audit | head -3</c>) is dropped, as a console's is, instead of failing the
-    /// command with "Broken pipe"; any other failure (a full disk) is an error.
+    /// (<c>nova audit | head -3</c>) or to a closed descriptor (<c>&gt;&amp;-</c>) is dropped, as
+    /// a console's is; a non-blocking descriptor is waited for. Any other failure (a full disk)
+    /// is an error on standard output, and dropped on standard error, which has no one left to
+    /// tell.
     /// </summary>
     private sealed class DescriptorStream(int fd) : Stream
     {
         private const int Interrupted = 4; // EINTR
+        private const int BadDescriptor = 9; // EBADF
         private const int BrokenPipe = 32; // EPIPE
+        private const short ReadyForWriting = 4; // POLLOUT
 
-        private bool _readerGone;
+        private static readonly int WouldBlock = OperatingSystem.IsLinux() ? 11 : 35; // EAGAIN
+
+        private bool _gone;
 
         public override bool CanRead => false;
         public override bool CanSeek => false;
@@ -64,25 +72,37 @@ internal static class Terminal
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            while (!buffer.IsEmpty && !_readerGone)
+            while (!buffer.IsEmpty && !_gone)
             {
                 var written = Write(fd, ref MemoryMarshal.GetReference(buffer), buffer.Length);
-                if (written >= 0)
+                if (written > 0)
                 {
                     buffer = buffer[(int)written..];
                     continue;
                 }
 
-                switch (Marshal.GetLastPInvokeError())
+                var errno = written == 0 ? 0 : Marshal.GetLastPInvokeError();
+                if (errno == Interrupted)
                 {
-                    case Interrupted:
-                        continue;
-                    case BrokenPipe:
-                        _readerGone = true;
-                        break;
-                    case var errno:
-                        throw new IOException($"Cannot write to file descriptor {fd}: {Marshal.GetPInvokeErrorMessage(errno)}.");
+                    continue;
                 }
+
+                if (errno == WouldBlock)
+                {
+                    var poll = new PollDescriptor { Descriptor = fd, Events = ReadyForWriting };
+                    Poll(ref poll, 1, -1);
+                    continue;
+                }
+
+                if (errno is BrokenPipe or BadDescriptor || fd == 2)
+                {
+                    _gone = true;
+                    break;
+                }
+
+                throw new IOException(errno == 0
+                    ? $"Cannot write to file descriptor {fd}: nothing was written."
+                    : $"Cannot write to file descriptor {fd}: {Marshal.GetPInvokeErrorMessage(errno)}.");
             }
         }
 
@@ -96,6 +116,17 @@ internal static class Terminal
 
         [DllImport("libc", EntryPoint = "write", SetLastError = true)]
         private static extern nint Write(int fd, ref byte buffer, nint count);
+
+        [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
+        private static extern int Poll(ref PollDescriptor descriptors, nuint count, int timeout);
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct PollDescriptor
+        {
+            public int Descriptor;
+            public short Events;
+            public short ReturnedEvents;
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]

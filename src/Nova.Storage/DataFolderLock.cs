@@ -54,6 +54,11 @@ public sealed class DataFolderLock : IDisposable
         {
             return ReadOwner(Path.Combine(folder, "nova.pid"));
         }
+        catch (UnauthorizedAccessException)
+        {
+            // Another user's Nova: not ours to open, and held as far as this one can tell.
+            return "?";
+        }
     }
 
     private static string ReadOwner(string pidPath)

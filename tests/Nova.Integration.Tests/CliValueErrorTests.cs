@@ -151,6 +151,8 @@ public sealed class CliValueErrorTests
     [InlineData("AUDIT", "audit")]
     [InlineData("reg", "region")]
     [InlineData("zzz", null)]
+    [InlineData("", null)]
+    [InlineData("audit", null)]
     [InlineData("incidentsxyz", null)]
     public void A_typo_or_a_prefix_suggests_the_closest_command_and_anything_else_none(string typed, string? expected)
     {
@@ -162,24 +164,10 @@ public sealed class CliValueErrorTests
     {
         var ct = TestContext.Current.CancellationToken;
         var file = Path.Combine(Path.GetTempPath(), "nova-cli-out-" + Guid.NewGuid().ToString("N") + ".txt");
-        var nova = NovaCli.StartInfo([]);
-        var shell = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false };
-        shell.ArgumentList.Add("-c");
-        // One open file shared by the shell and both of nova's streams (not appended to).
-        shell.ArgumentList.Add("""( echo first; "$1" "$2" frobnicate; "$1" "$2" --version; echo last ) > "$3" 2>&1""");
-        shell.ArgumentList.Add("bash");
-        shell.ArgumentList.Add(nova.FileName);
-        shell.ArgumentList.Add(nova.ArgumentList[0]);
-        shell.ArgumentList.Add(file);
-        foreach (var (name, value) in nova.Environment)
-        {
-            shell.Environment[name] = value;
-        }
-
         try
         {
-            using var process = System.Diagnostics.Process.Start(shell)!;
-            await process.WaitForExitAsync(ct);
+            // One open file shared by the shell and both of nova's streams (not appended to).
+            await ShellAsync("""( echo first; nova frobnicate; nova --version; echo last ) > "$FILE" 2>&1""", ct, file);
 
             // Written by three processes to one file: each line whole, in order, none overwritten.
             Assert.Equal(
@@ -190,5 +178,46 @@ public sealed class CliValueErrorTests
         {
             File.Delete(file);
         }
+    }
+
+    [Theory]
+    [InlineData("nova --help | head -1", 0, "Description:", "")]
+    [InlineData("nova --help >&-", 0, "", "")]
+    [InlineData("nova frobnicate 2>&-", 1, "", "")]
+    [InlineData("nova --version > /dev/full", 1, "", "error: Cannot write to file descriptor 1: No space left on device.")]
+    public async Task A_reader_that_leaves_or_a_closed_or_full_output_ends_the_command_quietly_or_in_one_line(string line, int exitCode, string stdout, string stderr)
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var (code, output, errors) = await ShellAsync(line + "; exit ${PIPESTATUS[0]}", ct);
+
+        Assert.Equal((exitCode, stdout, stderr), (code, output.TrimEnd(), errors.TrimEnd()));
+    }
+
+    /// <summary>Runs a bash line in which <c>nova</c> is the CLI under test and <c>$FILE</c> is <paramref name="file"/>.</summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> ShellAsync(string line, CancellationToken ct, string file = "")
+    {
+        var nova = NovaCli.StartInfo([]);
+        var shell = new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add($"nova() {{ \"$NOVA_HOST\" \"$NOVA_DLL\" \"$@\"; }}; {line}");
+        foreach (var (name, value) in nova.Environment)
+        {
+            shell.Environment[name] = value;
+        }
+
+        shell.Environment["NOVA_HOST"] = nova.FileName;
+        shell.Environment["NOVA_DLL"] = nova.ArgumentList[0];
+        shell.Environment["FILE"] = file;
+        using var process = System.Diagnostics.Process.Start(shell)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

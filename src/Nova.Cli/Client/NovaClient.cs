@@ -104,7 +104,7 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
                     && misdirected.TryGetProperty("url", out var target) && target.GetString() is { Length: > 0 } next)
                 {
                     var region = misdirected.TryGetProperty("region", out var r) ? r.GetString() : "another region";
-                    notices.WriteLine($"note: this lives in {region}; following to {next}");
+                    notices.WriteLine(Cli.Safe($"note: this lives in {region}; following to {next}"));
                     url = next.TrimEnd('/') + new Uri(url).PathAndQuery;
                     continue;
                 }
@@ -143,8 +143,9 @@ public sealed class NovaClient(Connection connection, TextWriter notices) : IDis
         if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
         {
             var parts = errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object
-                    && e.TryGetProperty("field", out var field) && e.TryGetProperty("message", out var message)
-                ? $"{Flag(field.GetString() ?? "")}: {message.GetString()?.TrimEnd('.')}"
+                    && e.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String
+                    && e.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+                ? $"{Flag(field.GetString()!)}: {message.GetString()!.TrimEnd('.')}"
                 : e.ToString());
             return string.Join("; ", parts);
         }

@@ -72,7 +72,7 @@ internal static class AuditCommands
 
             foreach (var (name, _, error) in results.Where(r => r.error is not null))
             {
-                Console.Error.WriteLine($"warning: partial result: {name}: {error}");
+                Console.Error.WriteLine(Cli.Safe($"warning: partial result: {name}: {error}"));
             }
 
             var rows = results.SelectMany(r => r.records.Select(record => (Log: r.Name, Record: record))).OrderBy(r => r.Record.At).ToList();

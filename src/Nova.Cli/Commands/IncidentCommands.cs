@@ -79,7 +79,7 @@ internal static class IncidentCommands
 
             foreach (var f in failed)
             {
-                Console.Error.WriteLine($"warning: partial result: {f.region} did not answer ({f.error})");
+                Console.Error.WriteLine(Cli.Safe($"warning: partial result: {f.region} did not answer ({f.error})"));
             }
 
             var items = pages.Where(p => p.page is not null).SelectMany(p => p.page!.Items).OrderByDescending(i => i.CreatedAt).ToList();

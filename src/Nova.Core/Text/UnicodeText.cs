@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Nova.Core.Text;
 
 /// <summary>
@@ -9,7 +12,9 @@ namespace Nova.Core.Text;
 /// <remarks>
 /// Scalars, not grapheme clusters: a flag or a ZWJ family is several scalars, and a limit
 /// may fall inside one. Grapheme boundaries change with the Unicode version; a scalar
-/// count does not, so every Nova node agrees on whether a body is too long.
+/// count does not, so every Nova node agrees on whether a body is too long. Only where a
+/// text is shortened for people to read (<see cref="Shorten"/>) is the cut moved back to a
+/// boundary between whole characters.
 /// </remarks>
 public static class UnicodeText
 {
@@ -70,6 +75,44 @@ public static class UnicodeText
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/> has nothing to read: it is null, empty, or only
+    /// white space and invisible characters (controls, zero-width spaces, byte order marks).
+    /// </summary>
+    public static bool IsBlank(string? value) =>
+        value is null || !value.EnumerateRunes().Any(r =>
+            !Rune.IsWhiteSpace(r) && !Rune.IsControl(r) && Rune.GetUnicodeCategory(r) != UnicodeCategory.Format);
+
+    /// <summary>
+    /// <paramref name="value"/> itself when it has at most <paramref name="maxScalars"/>
+    /// scalar values; else its start ending in "…", that many scalars in all, cut between
+    /// whole characters as a reader sees them (an emoji sequence, a letter and its accents) —
+    /// or inside the first one, when that alone is too long.
+    /// </summary>
+    public static string Shorten(string value, int maxScalars)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxScalars, 1);
+        if (ScalarCount(value) <= maxScalars)
+        {
+            return value;
+        }
+
+        var kept = 0;
+        var elements = StringInfo.GetTextElementEnumerator(value);
+        while (elements.MoveNext())
+        {
+            var next = ScalarCount(elements.GetTextElement());
+            if (kept + next > maxScalars - 1)
+            {
+                break;
+            }
+
+            kept += next;
+        }
+
+        return Truncate(value, kept == 0 ? maxScalars - 1 : kept) + "…";
     }
 
     private static bool IsPairAt(string value, int i) =>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Nova.Contracts;
 using Nova.Core.Alerts;
@@ -34,36 +32,10 @@ public sealed record WebhookAlert(
                 Labels.GetValueOrDefault("alertname"),
             }
             .Select(t => t?.Trim())
-            .FirstOrDefault(Visible)
+            .FirstOrDefault(t => !UnicodeText.IsBlank(t))
             ?? string.Join(", ", Labels.Select(l => $"{l.Key}={l.Value}"));
-        if (UnicodeText.ScalarCount(text) <= MaxTitle)
-        {
-            return text;
-        }
-
-        // Cut between whole characters as a reader sees them (an emoji sequence, a letter and
-        // its accents), within MaxTitle - 1 scalar values, then the ellipsis.
-        var cut = new StringBuilder();
-        var count = 0;
-        var elements = StringInfo.GetTextElementEnumerator(text);
-        while (elements.MoveNext())
-        {
-            var element = elements.GetTextElement();
-            count += UnicodeText.ScalarCount(element);
-            if (count > MaxTitle - 1)
-            {
-                break;
-            }
-
-            cut.Append(element);
-        }
-
-        return cut.Append('…').ToString();
+        return UnicodeText.Shorten(text, MaxTitle);
     }
-
-    /// <summary>Has something to read: not only spaces and invisible characters (a zero-width space).</summary>
-    private static bool Visible(string? text) =>
-        text is not null && text.EnumerateRunes().Any(r => !Rune.IsWhiteSpace(r) && !Rune.IsControl(r) && Rune.GetUnicodeCategory(r) != UnicodeCategory.Format);
 }
 
 /// <summary>An Alertmanager (version 4) or Grafana (version 1) webhook message, checked.</summary>

@@ -248,7 +248,7 @@ public sealed record PagerDutyEvent(
         };
 
     private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text)
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } text && !UnicodeText.IsBlank(text)
             ? text
             : null;
 }

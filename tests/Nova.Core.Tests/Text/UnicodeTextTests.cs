@@ -148,4 +148,41 @@ public sealed class UnicodeTextTests
         using var body = Fixtures.Json(file);
         return body.RootElement.GetProperty("payload").GetProperty("summary").GetString()!;
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData(" \t\n", true)]
+    [InlineData("\u200B\uFEFF\u00A0\u3000", true)]
+    [InlineData("\u0007", true)]
+    [InlineData("x", false)]
+    [InlineData("\u200B🔥", false)]
+    [InlineData("障", false)]
+    public void IsBlank_is_true_when_there_is_nothing_to_read(string? value, bool blank)
+    {
+        Assert.Equal(blank, UnicodeText.IsBlank(value));
+    }
+
+    [Fact]
+    public void Shorten_keeps_what_fits_and_cuts_the_rest_between_whole_characters_with_an_ellipsis()
+    {
+        var family = "👨\u200D👩\u200D👧"; // five scalars, one character to a reader
+
+        Assert.Equal("abc", UnicodeText.Shorten("abc", 3));
+        Assert.Equal("ab…", UnicodeText.Shorten("abcd", 3));
+        Assert.Equal("ab…", UnicodeText.Shorten("ab" + family, 6));
+        Assert.Equal("ab" + family + "…", UnicodeText.Shorten("ab" + family + "cd", 8));
+        Assert.Equal("cafe\u0301…", UnicodeText.Shorten("cafe\u0301 noir", 6));
+    }
+
+    [Fact]
+    public void Shorten_cuts_inside_a_first_character_that_alone_is_too_long()
+    {
+        var heavy = "e" + new string('\u0301', 2000);
+
+        var shortened = UnicodeText.Shorten(heavy, 1024);
+
+        Assert.Equal(1024, UnicodeText.ScalarCount(shortened));
+        Assert.EndsWith("…", shortened, StringComparison.Ordinal);
+    }
 }

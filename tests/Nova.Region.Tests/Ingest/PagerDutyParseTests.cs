@@ -285,6 +285,18 @@ public sealed class PagerDutyParseTests
     }
 
     [Fact]
+    public void A_summary_of_only_invisible_characters_is_blank()
+    {
+        var e = Trigger();
+        e["payload"]!["summary"] = "\u200B\uFEFF ";
+
+        var (parsed, errors) = Parse(e);
+
+        Assert.Null(parsed);
+        Assert.Equal(["'payload.summary' is missing or blank"], errors);
+    }
+
+    [Fact]
     public void A_field_of_the_wrong_type_is_named_as_such_not_as_missing()
     {
         var e = Trigger();
