@@ -44,6 +44,7 @@ public sealed class CliValueErrorTests
     [InlineData("incident lsit", "error: Unrecognized command or argument 'lsit' (did you mean 'list'?); see 'nova incident --help'")]
     [InlineData("inc list", "error: Unrecognized command or argument 'inc' (did you mean 'incident'?); see 'nova --help'")]
     [InlineData("incident list --tenat acme", "error: Unrecognized command or argument '--tenat' (did you mean '--tenant'?); see 'nova incident list --help'")]
+    [InlineData("api-key create --role viewer --name x --nme", "error: Unrecognized command or argument '--nme' (did you mean '--name'?); see 'nova api-key create --help'")]
     [InlineData("incident list --jsno", "error: Unrecognized command or argument '--jsno' (did you mean '--json'?); see 'nova incident list --help'")]
     public async Task An_unknown_option_or_a_missing_argument_is_one_line_naming_the_help_to_read_not_the_whole_help(string commandLine, string line)
     {

@@ -22,7 +22,21 @@ internal static class TenantScope
         new("--tenant", "-t") { Description = description, HelpName = "slug" };
 
     /// <summary>The tenant as a positional, the spelling before --tenant: accepted, not shown in help.</summary>
-    public static Argument<string?> OldPositional() => new("tenant") { Arity = ArgumentArity.ZeroOrOne, Hidden = true };
+    public static Argument<string?> OldPositional()
+    {
+        var argument = new Argument<string?>("tenant") { Arity = ArgumentArity.ZeroOrOne, Hidden = true };
+        // No slug starts with a dash: this is a mistyped option ('--nme'), not a tenant.
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && token.Value.StartsWith('-'))
+            {
+                var options = (result.Parent as System.CommandLine.Parsing.CommandResult)?.Command.Options.Select(o => o.Name) ?? [];
+                var guess = Cli.Closest(token.Value, options);
+                result.AddError($"Unrecognized command or argument '{token.Value}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}");
+            }
+        });
+        return argument;
+    }
 
     /// <summary>The tenant named by --tenant or by an old spelling (both at once must agree), or null.</summary>
     public static string? Named(string? option, string? oldSpelling)
