@@ -36,31 +36,22 @@ internal static class Cli
         try
         {
             var parse = root.Parse(args);
+            var command = parse.CommandResult.Command;
+            if (Mistyped(parse, args) is { } mistyped)
+            {
+                // One line for the word that went wrong: the words after a mistyped command
+                // ('nova incidnet list'), or the value after a mistyped option ('--tenat acme'),
+                // are not errors of their own.
+                Console.Error.WriteLine(Safe($"error: {Unrecognized(mistyped.Word, mistyped.Guess)}; see '{CommandPath(command)} --help'"));
+                return 1;
+            }
+
             if (parse.Action is ParseErrorAction && args.Length > 0)
             {
                 // One line per error, in plain words, instead of System.CommandLine's message
                 // followed by the whole help (a bad value would name .NET types). Bare 'nova'
                 // still shows the help: there is nothing wrong to report. "Required command was
                 // not provided" only echoes an unknown subcommand, which is said alone.
-                var command = parse.CommandResult.Command;
-                // After "--" every word is an argument as typed: no guessing there.
-                var guessing = !args.Contains("--");
-                if (guessing && UnknownSubcommand(parse) is { } unknown)
-                {
-                    // 'nova incidnet list': the words after a mistyped command are not errors of their own.
-                    var guess = Closest(unknown, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
-                    Console.Error.WriteLine(Safe($"error: Unrecognized command or argument '{unknown}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}; see '{CommandPath(command)} --help'"));
-                    return 1;
-                }
-
-                if (guessing && parse.UnmatchedTokens is [var first, ..] && first.StartsWith("--", StringComparison.Ordinal)
-                    && Closest(first, OptionsOf(parse.CommandResult)) is { } option)
-                {
-                    // 'incident list --tenat acme': 'acme' was meant as its value, not an error of its own.
-                    Console.Error.WriteLine(Safe($"error: Unrecognized command or argument '{first}' (did you mean '{option}'?); see '{CommandPath(command)} --help'"));
-                    return 1;
-                }
-
                 var errors = parse.Errors.Where(e => parse.UnmatchedTokens.Count == 0 || e.SymbolResult is not System.CommandLine.Parsing.CommandResult
                     || parse.UnmatchedTokens.Any(token => e.Message.Contains($"'{token}'", StringComparison.Ordinal))).ToList();
                 if (errors.Count == 0)
@@ -97,16 +88,35 @@ internal static class Cli
         }
     }
 
+    public static string Unrecognized(string word, string? guess) =>
+        $"Unrecognized command or argument '{word}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}";
+
     /// <summary>
-    /// The first word that stands where a subcommand belongs and names none (the parse stopped
-    /// at a command that only has subcommands), or null.
+    /// A word that names no command where a subcommand belongs (the parse stopped at a command
+    /// that only has subcommands), or a word like an option that is none but close to one —
+    /// left unmatched, or taken as an argument ('api-key create --name x --nme') — with the
+    /// closest name. Null when there is none, and after "--", past which every word is an
+    /// argument as typed.
     /// </summary>
-    private static string? UnknownSubcommand(ParseResult parse)
+    private static (string Word, string? Guess)? Mistyped(ParseResult parse, string[] args)
     {
+        if (args.Contains("--"))
+        {
+            return null;
+        }
+
         var command = parse.CommandResult.Command;
-        return command.Subcommands.Count > 0 && command.Action is null && parse.UnmatchedTokens is [var first, ..] && !first.StartsWith('-')
-            ? first
-            : null;
+        if (command.Subcommands.Count > 0 && command.Action is null && parse.UnmatchedTokens is [var first, ..] && !first.StartsWith('-'))
+        {
+            return (first, Closest(first, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)));
+        }
+
+        var options = OptionsOf(parse.CommandResult).ToList();
+        var stray = parse.UnmatchedTokens.Concat(parse.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Argument).Select(t => t.Value))
+            .Where(word => word.Length > 2 && word.StartsWith("--", StringComparison.Ordinal))
+            .Select(word => (Word: word, Guess: Closest(word, options)))
+            .FirstOrDefault(m => m.Guess is not null);
+        return stray.Guess is null ? null : stray;
     }
 
     /// <summary>The long options a command takes: its own, and those its parents pass down (--json, --data).</summary>

@@ -45,6 +45,8 @@ public sealed class CliValueErrorTests
     [InlineData("inc list", "error: Unrecognized command or argument 'inc' (did you mean 'incident'?); see 'nova --help'")]
     [InlineData("incident list --tenat acme", "error: Unrecognized command or argument '--tenat' (did you mean '--tenant'?); see 'nova incident list --help'")]
     [InlineData("api-key create --role viewer --name x --nme", "error: Unrecognized command or argument '--nme' (did you mean '--name'?); see 'nova api-key create --help'")]
+    [InlineData("api-key revoke --tenat acme key_1", "error: Unrecognized command or argument '--tenat' (did you mean '--tenant'?); see 'nova api-key revoke --help'")]
+    [InlineData("incident note 01M8YCT7GXNQK9F3MTEF1Z5TVY --if-verison 3 hello", "error: Unrecognized command or argument '--if-verison' (did you mean '--if-version'?); see 'nova incident note --help'")]
     [InlineData("incident list --jsno", "error: Unrecognized command or argument '--jsno' (did you mean '--json'?); see 'nova incident list --help'")]
     public async Task An_unknown_option_or_a_missing_argument_is_one_line_naming_the_help_to_read_not_the_whole_help(string commandLine, string line)
     {

@@ -25,14 +25,13 @@ internal static class TenantScope
     public static Argument<string?> OldPositional()
     {
         var argument = new Argument<string?>("tenant") { Arity = ArgumentArity.ZeroOrOne, Hidden = true };
-        // No slug starts with a dash: this is a mistyped option ('--nme'), not a tenant.
+        // No slug starts with a dash: this is an unknown option, not a tenant (one close to an
+        // option is caught before, with a suggestion).
         argument.Validators.Add(result =>
         {
             if (result.Tokens is [var token] && token.Value.StartsWith('-'))
             {
-                var options = (result.Parent as System.CommandLine.Parsing.CommandResult)?.Command.Options.Select(o => o.Name) ?? [];
-                var guess = Cli.Closest(token.Value, options);
-                result.AddError($"Unrecognized command or argument '{token.Value}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}");
+                result.AddError(Cli.Unrecognized(token.Value, guess: null));
             }
         });
         return argument;
